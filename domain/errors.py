@@ -1,0 +1,41 @@
+"""Named refusals raised by the domain; the service maps each to one HTTP answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class DomainError(Exception):
+    """Base of every refusal the domain can raise."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation failure: the canonical field and the message after the field name."""
+
+    field: str
+    message: str
+    nested_under: str | None = None
+
+
+@dataclass
+class ValidationFailed(DomainError):
+    """The request breaks one or more rules; nothing was recorded."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+
+class StateTransitionRefused(DomainError):
+    """The trainee's current state does not allow this action."""
+
+
+class NotFound(DomainError):
+    """The trainee (or its placement or degree) does not exist for this provider."""
+
+    def __init__(self, what: str = "Trainee(s)") -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class ConcurrentChange(DomainError):
+    """Another request changed the trainee since it was read."""

@@ -1,0 +1,177 @@
+"""The /trainees endpoints: list, create, read and update trainee records."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Controller, get, patch, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
+
+from domain.errors import ValidationFailed
+from domain.values import ProviderRef
+from service import commands
+from service.api.context import AnyRequest, Caller, provide_caller
+from service.api.filters import parse_filter
+from service.api.requests import TraineeInput, convert, data_object, disabilities_of, fields_of
+from service.api.responses import ApiError, json, not_found, raw_json, trainee_invalid
+from service.clock import today
+from service.queries import trainee_document, trainee_page
+
+T = TypeVar("T")
+
+
+async def in_executor(request: AnyRequest, fn: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run a write use case on the executor sized to the write pool."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        request.app.state.executor, functools.partial(fn, request.app.state.register, **kwargs)
+    )
+
+
+def etag(version: int) -> dict[str, str]:
+    """The ETag header of a trainee at a version (clients send it back in If-Match)."""
+    return {"ETag": f'"{version}"'}
+
+
+def if_match(request: AnyRequest) -> int | None:
+    """The version a client expects, from If-Match; None when not sent."""
+    value = request.headers.get("if-match")
+    if not value:
+        return None
+    digits = value.strip().strip("W/").strip('"')
+    if not digits.isdigit():
+        raise ApiError(
+            412,
+            {
+                "errors": [
+                    {"error": "PreconditionFailed", "message": "If-Match must be a trainee version"}
+                ]
+            },
+        )
+    return int(digits)
+
+
+def trainee_write(data: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], dict[str, str]]:
+    """A trainee body in canonical fields, decoded through the msgspec input type."""
+    canonical = caller.version.canonical_request(data)
+    return fields_of(convert(canonical, TraineeInput)), disabilities_of(canonical)
+
+
+class TraineesController(Controller):
+    """Trainee records of the caller's provider."""
+
+    path = "/api/{version:str}/trainees"
+    dependencies = {"caller": Provide(provide_caller)}  # noqa: RUF012
+
+    @get("/")
+    async def list_trainees(self, request: AnyRequest, caller: NamedDependency[Caller]) -> Any:
+        """A page of the provider's trainees for one academic cycle."""
+        query = {k: request.query_params.getall(k) for k in request.query_params}
+        f = parse_filter(query, today())
+        if f.per_page == 0:
+            raise not_found("No trainees found")
+        page = await trainee_page(
+            request.app.state.read_pool, caller.client.provider_id, f, today()
+        )
+        if not page.documents:
+            raise not_found("No trainees found")
+        meta = {
+            "current_page": f.page,
+            "total_pages": math.ceil(page.total / f.per_page),
+            "total_count": page.total,
+            "per_page": f.per_page,
+        }
+        if caller.version.is_head:
+            body = b'{"data":[' + ",".join(page.documents).encode() + b'],"meta":'
+            return raw_json(body + msgspec.json.encode(meta) + b"}")
+        data = [caller.version.render(msgspec.json.decode(d)) for d in page.documents]
+        return json({"data": data, "meta": meta})
+
+    @get("/{trainee_id:str}")
+    async def show_trainee(
+        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
+    ) -> Any:
+        """One trainee, without a data envelope."""
+        found = await trainee_document(
+            request.app.state.read_pool, caller.client.provider_id, trainee_id
+        )
+        if found is None:
+            raise not_found("Trainee(s) not found")
+        doc, version = found
+        if caller.version.is_head:
+            return raw_json(doc.encode(), headers=etag(version))
+        return json(caller.version.render(msgspec.json.decode(doc)), headers=etag(version))
+
+    @post("/", status_code=201)
+    async def create_trainee(self, request: AnyRequest, caller: NamedDependency[Caller]) -> Any:
+        """Register a trainee (with nested placements and degrees) and submit it for a TRN."""
+        try:
+            fields, disabilities = trainee_write(data_object(await request.body()), caller)
+            placements = [fields_of(p) for p in fields.pop("placements_attributes", [])]
+            degrees = [fields_of(d) for d in fields.pop("degrees_attributes", [])]
+            written = await in_executor(
+                request,
+                commands.register_trainee,
+                provider=ProviderRef(
+                    provider_id=caller.client.provider_id, ukprn=caller.client.ukprn
+                ),
+                sent=fields,
+                disabilities=disabilities,
+                placements=placements,
+                degrees=degrees,
+                actor=caller.actor(),
+                rules_off=caller.version.rules_off,
+                today=today(),
+            )
+        except ValidationFailed as failed:
+            raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
+        return json({"data": caller.version.render(written.document)}, 201, etag(written.version))
+
+    @put("/{trainee_id:str}")
+    async def replace_trainee(
+        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
+    ) -> Any:
+        """Update the trainee's details (PUT and PATCH are the same partial update)."""
+        return await self._update(request, caller, trainee_id)
+
+    @patch("/{trainee_id:str}")
+    async def patch_trainee(
+        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
+    ) -> Any:
+        """Update the trainee's details (PUT and PATCH are the same partial update)."""
+        return await self._update(request, caller, trainee_id)
+
+    async def _update(
+        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
+    ) -> Any:
+        expected = if_match(request)
+        try:
+            fields, disabilities = trainee_write(data_object(await request.body()), caller)
+            fields.pop("placements_attributes", None)
+            fields.pop("degrees_attributes", None)
+            written = await in_executor(
+                request,
+                commands.update_trainee,
+                provider_id=caller.client.provider_id,
+                slug=trainee_id,
+                sent=fields,
+                disabilities=disabilities,
+                actor=caller.actor(),
+                rules_off=caller.version.rules_off,
+                today=today(),
+                expected_version=expected,
+            )
+        except ValidationFailed as failed:
+            raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
+        return json({"data": caller.version.render(written.document)}, 200, etag(written.version))
+
+
+def enhanced(request: AnyRequest) -> bool:
+    """Whether the client asked for errors grouped by field."""
+    return request.headers.get("enhanced-errors") == "true"

@@ -1,0 +1,81 @@
+"""Read side: the trainee read model through asyncpg."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import asyncpg
+
+IN_TRAINING = ("submitted_for_trn", "trn_received", "recommended_for_award")
+STATUS_CONDITIONS = {
+    "course_not_yet_started": (
+        "(itt_start_date > {today} AND state NOT IN ('draft', 'deferred', 'withdrawn'))"
+    ),
+    "in_training": "(state IN ('submitted_for_trn', 'trn_received', 'recommended_for_award')"
+    " AND itt_start_date <= {today})",
+    "deferred": "(state = 'deferred')",
+    "withdrawn": "(state = 'withdrawn')",
+    "awarded": "(state = 'awarded')",
+}
+
+
+async def trainee_document(
+    pool: asyncpg.Pool, provider_id: str, slug: str
+) -> tuple[str, int] | None:
+    """The stored document (JSON text) and version of the provider's trainee, if any."""
+    row = await pool.fetchrow(
+        "SELECT doc, version FROM trainees WHERE slug_key = $1 AND provider_id = $2",
+        slug.lower(), provider_id,
+    )  # fmt: skip
+    return (row["doc"], row["version"]) if row else None
+
+
+@dataclass(frozen=True)
+class TraineeFilter:
+    """The validated parameters of GET /trainees."""
+
+    cycle_year: int
+    since: datetime | None
+    statuses: tuple[str, ...]
+    has_trn: bool | None
+    page: int
+    per_page: int
+    descending: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of trainee documents and the total number of matches."""
+
+    documents: list[str]
+    total: int
+
+
+async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, today: date) -> Page:
+    """The filtered, ordered page of the provider's trainees for one start cycle."""
+    conditions = ["provider_id = $1", "start_cycle_year = $2", "state <> 'draft'"]
+    args: list[object] = [provider_id, f.cycle_year]
+    if f.since is not None:
+        args.append(f.since)
+        conditions.append(f"updated_at >= ${len(args)}")
+    if f.statuses:
+        if any("{today}" in STATUS_CONDITIONS[s] for s in f.statuses):
+            args.append(today)
+        today_arg = f"${len(args)}::date"
+        conditions.append(
+            "("
+            + " OR ".join(STATUS_CONDITIONS[s].format(today=today_arg) for s in f.statuses)
+            + ")"
+        )
+    if f.has_trn is not None:
+        conditions.append("trn IS NOT NULL" if f.has_trn else "trn IS NULL")
+    order = "DESC" if f.descending else "ASC"
+    args += [f.per_page, (f.page - 1) * f.per_page]
+    sql = (
+        "SELECT doc, count(*) OVER () AS total FROM trainees WHERE "
+        + " AND ".join(conditions)
+        + f" ORDER BY updated_at {order}, id DESC LIMIT ${len(args) - 1} OFFSET ${len(args)}"
+    )
+    rows = await pool.fetch(sql, *args)
+    return Page([r["doc"] for r in rows], rows[0]["total"] if rows else 0)

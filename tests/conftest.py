@@ -1,0 +1,107 @@
+"""Shared fixtures: one real PostgreSQL database per test session, fresh providers per test."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from service import accounts
+from service.config import Settings
+from service.database import Database, embedded
+from service.schema import migrate
+
+
+@dataclass(frozen=True)
+class ProviderCredentials:
+    """A provider created for one test, with a valid token."""
+
+    provider_id: str
+    ukprn: str
+    token_id: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def _server() -> Database:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return Database.from_url(url)
+    data_dir = Path(tempfile.mkdtemp(prefix="trainees-test-", dir="/tmp"))
+    return embedded(data_dir)
+
+
+@pytest.fixture(scope="session")
+def database() -> Iterator[Database]:
+    """A new, migrated database on the embedded server, or on DATABASE_URL's server."""
+    import asyncio
+
+    server = _server()
+    name = f"trainees_test_{os.getpid()}_{secrets.token_hex(3)}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(server.url)
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+        await migrate(server.with_dbname(name).url)
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(server.url)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    asyncio.run(create())
+    yield server.with_dbname(name)
+    asyncio.run(drop())
+
+
+@pytest.fixture(scope="session")
+def settings(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=database.url,
+        data_dir=tmp_path_factory.mktemp("data"),
+        write_pool_size=4,
+        read_pool_size=4,
+        current_version="v2026.1",
+    )
+
+
+@pytest.fixture(scope="session")
+async def client(settings: Settings, database: Database) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """An HTTP client talking to the real application on the test database."""
+    from service.app import create_app
+
+    async with AsyncTestClient(app=create_app(settings, database)) as c:
+        yield c
+
+
+async def new_provider(database: Database, expires_on: object = None) -> ProviderCredentials:
+    """Register a provider with a random UKPRN and issue it a token."""
+    ukprn = str(secrets.randbelow(90_000_000) + 10_000_000)
+    conn = await asyncpg.connect(database.url)
+    try:
+        provider_id = await accounts.add_provider(conn, f"Provider {ukprn}", ukprn, None)
+        token_id, token = await accounts.issue_token(conn, ukprn, expires_on)  # type: ignore[arg-type]
+    finally:
+        await conn.close()
+    return ProviderCredentials(provider_id, ukprn, token_id, token)
+
+
+@pytest.fixture
+async def provider(database: Database) -> ProviderCredentials:
+    return await new_provider(database)
+
+
+@pytest.fixture
+async def other_provider(database: Database) -> ProviderCredentials:
+    return await new_provider(database)

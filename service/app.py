@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 
 from domain.errors import ConcurrentChange, NotFound, StateTransitionRefused, ValidationFailed
 from service.api.context import AnyRequest
-from service.api.info import InfoController, fallbacks
+from service.api.info import fallbacks
 from service.api.responses import (
     CONFLICT_CHANGED,
     STATE_TRANSITION,
@@ -24,7 +24,7 @@ from service.api.responses import (
     not_found,
     unprocessable,
 )
-from service.api.trainees import TraineesController
+from service.api.routes import CONTROLLERS
 from service.commands import StoreUnavailable
 from service.config import Settings
 from service.database import Database
@@ -32,7 +32,6 @@ from service.eventstore import open_register
 from service.versions import HEAD, VERSIONS
 
 log = logging.getLogger("trainees")
-CONTROLLERS = (InfoController, TraineesController)
 
 
 def _answer(error: ApiError) -> Response[Any]:

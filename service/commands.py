@@ -12,15 +12,12 @@ from eventsourcing.persistence import IntegrityError, InterfaceError, Operationa
 
 from domain.details import build_degree, build_placement, build_record, merge, validate
 from domain.errors import ConcurrentChange, NotFound
-from domain.rules import Candidate, Context, Rule
-from domain.rules import nested as nested_rules
-from domain.rules import record as record_rules
+from domain.rules import Candidate, Context
+from domain.rules.catalogue import TRAINEE_RULES
 from domain.trainee import Trainee, trainee_uuid
 from domain.values import Actor, ProviderRef
 from projections.trainee_view import trainee_document, trainee_row
 from service.eventstore import TraineeRegister
-
-TRAINEE_RULES: tuple[Rule, ...] = record_rules.RULES + nested_rules.RULES
 
 
 class StoreUnavailable(Exception):

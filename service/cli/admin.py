@@ -1,0 +1,108 @@
+"""Running the service and administering providers, tokens and the schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from datetime import date
+
+from service import accounts
+from service.cli.common import database_for, with_conn
+from service.config import Settings
+from service.database import resolve, stop_embedded
+from service.schema import migrate
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the API on host:port."""
+    import uvicorn
+
+    from service.app import create_app
+
+    database = database_for(settings)
+    where = (
+        "embedded PostgreSQL in " + str(settings.data_dir)
+        if not settings.database_url
+        else "PostgreSQL at " + database.host
+    )
+    print(f"trainees: serving http://{args.host}:{args.port} ({where})", flush=True)
+    # uvicorn re-raises SIGTERM after a graceful shutdown; exit normally instead, so that
+    # exit handlers run (they stop the embedded PostgreSQL server).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    uvicorn.run(create_app(settings, database), host=args.host, port=args.port,
+                log_level="warning", timeout_graceful_shutdown=10)  # fmt: skip
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply pending schema migrations."""
+    database = resolve(settings.database_url, settings.data_dir)
+    applied = asyncio.run(migrate(database.url))
+    print("applied: " + ", ".join(applied) if applied else "schema is up to date")
+    return 0
+
+
+def cmd_providers_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Register a training provider."""
+    provider_id = with_conn(settings, lambda c: accounts.add_provider(
+        c, args.name, args.ukprn, args.accreditation_id))  # fmt: skip
+    print(f"provider {provider_id} added: {args.name} (UKPRN {args.ukprn})")
+    return 0
+
+
+def cmd_tokens_issue(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue a bearer token for a provider; the token is shown once."""
+    expires = date.fromisoformat(args.expires) if args.expires else None
+    token_id, token = with_conn(settings, lambda c: accounts.issue_token(c, args.ukprn, expires))
+    print(f"token id: {token_id}")
+    print(f"token:    {token}")
+    print("Keep the token now: only its hash is stored.", file=sys.stderr)
+    return 0
+
+
+def cmd_tokens_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    """Revoke a token by its id."""
+    with_conn(settings, lambda c: accounts.revoke_token(c, args.token_id))
+    print(f"token {args.token_id} revoked")
+    return 0
+
+
+def cmd_db_stop(args: argparse.Namespace, settings: Settings) -> int:
+    """Stop an embedded PostgreSQL server left running in the data folder."""
+    stopped = stop_embedded(settings.data_dir)
+    print("embedded PostgreSQL stopped" if stopped else "no embedded PostgreSQL running")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the serve, migrate, providers, tokens and db commands."""
+    serve = sub.add_parser("serve", help=cmd_serve.__doc__)
+    serve.add_argument("--host", default=os.environ.get("TRAINEES_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("TRAINEES_PORT", "8000")))
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("migrate", help=cmd_migrate.__doc__).set_defaults(run=cmd_migrate)
+    providers = sub.add_parser("providers", help="manage training providers").add_subparsers(
+        dest="action", required=True
+    )
+    add = providers.add_parser("add", help=cmd_providers_add.__doc__)
+    add.add_argument("--name", required=True)
+    add.add_argument("--ukprn", required=True)
+    add.add_argument("--accreditation-id")
+    add.set_defaults(run=cmd_providers_add)
+    tokens = sub.add_parser("tokens", help="manage API tokens").add_subparsers(
+        dest="action", required=True
+    )
+    issue = tokens.add_parser("issue", help=cmd_tokens_issue.__doc__)
+    issue.add_argument("--ukprn", required=True)
+    issue.add_argument("--expires", metavar="YYYY-MM-DD")
+    issue.set_defaults(run=cmd_tokens_issue)
+    revoke = tokens.add_parser("revoke", help=cmd_tokens_revoke.__doc__)
+    revoke.add_argument("token_id", metavar="TOKEN_ID")
+    revoke.set_defaults(run=cmd_tokens_revoke)
+    db = sub.add_parser("db", help="the embedded database").add_subparsers(
+        dest="action", required=True
+    )
+    db.add_parser("stop", help=cmd_db_stop.__doc__).set_defaults(run=cmd_db_stop)

@@ -39,3 +39,11 @@ class NotFound(DomainError):
 
 class ConcurrentChange(DomainError):
     """Another request changed the trainee since it was read."""
+
+
+class DuplicateDegree(DomainError):
+    """The trainee already has a degree with the same details."""
+
+    def __init__(self, matches: list[object]) -> None:
+        super().__init__("duplicate degree")
+        self.matches = matches

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.utils import register_topic
 
-from domain.errors import StateTransitionRefused
+from domain.errors import NotFound, StateTransitionRefused
 from domain.states import COMPLETE, State, allows
 from domain.values import (
     Actor,
@@ -19,6 +19,7 @@ from domain.values import (
     ProviderRef,
     RecordChanges,
     TraineeRecord,
+    Withdrawal,
     changed_fields,
     record_changes,
 )
@@ -70,6 +71,14 @@ class Trainee(Aggregate):
         self.state = State.DRAFT
         self.trn: str | None = None
         self.submitted_for_trn_at: datetime | None = None
+        self.recommended_for_award_at: datetime | None = None
+        self.outcome_date: date | None = None
+        self.awarded_at: datetime | None = None
+        self.defer_date: date | None = None
+        self.defer_reason: str | None = None
+        self.reinstate_date: date | None = None
+        self.withdrawal: Withdrawal | None = None
+        self.state_before_withdrawal: State | None = None
 
     @classmethod
     def register(
@@ -126,6 +135,178 @@ class Trainee(Aggregate):
     @event("DetailsChanged", topic=_topic("DetailsChanged"))
     def _details_changed(self, *, changes: RecordChanges, actor: Actor) -> None:  # type: ignore[valid-type]
         self.record = msgspec.structs.replace(self.record, **changed_fields(changes))
+
+    # Lifecycle transitions (domain.md section 1).
+
+    def can_withdraw(self, today: date) -> bool:
+        """Withdrawal needs a trainee in training whose ITT has started."""
+        start = self.record.itt_start_date
+        return allows("withdraw", self.state) and start is not None and start <= today
+
+    def withdraw(self, *, withdrawal: Withdrawal, actor: Actor, today: date) -> None:
+        """Record that the trainee left the course."""
+        if not self.can_withdraw(today):
+            raise StateTransitionRefused
+        self._withdrawn(withdrawal=withdrawal, actor=actor)
+
+    @event("Withdrawn", topic=_topic("Withdrawn"))
+    def _withdrawn(self, *, withdrawal: Withdrawal, actor: Actor) -> None:
+        self.state_before_withdrawal = self.state
+        self.state = State.WITHDRAWN
+        self.withdrawal = withdrawal
+
+    def defer(self, *, date: date, reason: str | None, actor: Actor) -> None:
+        """Pause the trainee's training."""
+        if not allows("defer", self.state):
+            raise StateTransitionRefused
+        self._deferred(date=date, reason=reason, actor=actor)
+
+    @event("Deferred", topic=_topic("Deferred"))
+    def _deferred(self, *, date: date, reason: str | None, actor: Actor) -> None:
+        self.state = State.DEFERRED
+        self.defer_date = date
+        self.defer_reason = reason
+
+    def recommend_for_award(self, *, outcome_date: date, actor: Actor, at: datetime) -> None:
+        """Record that the trainee met the QTS or EYTS standards on outcome_date."""
+        if not allows("recommend_for_award", self.state):
+            raise StateTransitionRefused
+        self._recommended_for_award(outcome_date=outcome_date, actor=actor, at=at)
+
+    @event("RecommendedForAward", topic=_topic("RecommendedForAward"))
+    def _recommended_for_award(self, *, outcome_date: date, actor: Actor, at: datetime) -> None:
+        self.state = State.RECOMMENDED_FOR_AWARD
+        self.outcome_date = outcome_date
+        self.recommended_for_award_at = at
+
+    def receive_trn(self, *, trn: str, actor: Actor) -> None:
+        """Store the TRN allocated by the teacher-record system (never overwritten); a
+        deferred or withdrawn trainee keeps its state."""
+        if self.trn is not None:
+            raise StateTransitionRefused
+        keeps_state = self.state in (State.DEFERRED, State.WITHDRAWN)
+        if not keeps_state and not allows("receive_trn", self.state):
+            raise StateTransitionRefused
+        self._trn_received(trn=trn, actor=actor)
+
+    @event("TrnReceived", topic=_topic("TrnReceived"))
+    def _trn_received(self, *, trn: str, actor: Actor) -> None:
+        self.trn = trn
+        if self.state not in (State.DEFERRED, State.WITHDRAWN):
+            self.state = State.TRN_RECEIVED
+
+    def award(self, *, awarded_at: datetime, actor: Actor) -> None:
+        """Record the award of QTS or EYTS, after a recommendation."""
+        if not allows("award", self.state):
+            raise StateTransitionRefused
+        self._awarded(awarded_at=awarded_at, actor=actor)
+
+    @event("Awarded", topic=_topic("Awarded"))
+    def _awarded(self, *, awarded_at: datetime, actor: Actor) -> None:
+        self.state = State.AWARDED
+        self.awarded_at = awarded_at
+
+    def reinstate(self, *, date: date, actor: Actor) -> None:
+        """Resume a deferred trainee: back to trn_received with a TRN, else submitted."""
+        if self.state is not State.DEFERRED:
+            raise StateTransitionRefused
+        self._reinstated(date=date, actor=actor)
+
+    @event("Reinstated", topic=_topic("Reinstated"))
+    def _reinstated(self, *, date: date, actor: Actor) -> None:
+        self.reinstate_date = date
+        if self.record.trainee_start_date is None:
+            self.record = msgspec.structs.replace(self.record, trainee_start_date=date)
+        self.state = State.TRN_RECEIVED if self.trn else State.SUBMITTED_FOR_TRN
+
+    def undo_withdrawal(self, *, comment: str, ticket: str | None, actor: Actor) -> None:
+        """Take back a withdrawal recorded in error; needs a comment saying why."""
+        if self.state is not State.WITHDRAWN:
+            raise StateTransitionRefused
+        if not comment.strip():
+            raise ValueError("a comment is required to undo a withdrawal")
+        self._withdrawal_undone(comment=comment.strip(), ticket=ticket, actor=actor)
+
+    @event("WithdrawalUndone", topic=_topic("WithdrawalUndone"))
+    def _withdrawal_undone(self, *, comment: str, ticket: str | None, actor: Actor) -> None:
+        self.state = self.state_before_withdrawal or State.TRN_RECEIVED
+        self.withdrawal = None
+
+    # Placements and degrees.
+
+    def placement(self, placement_id: str) -> Placement:
+        """The placement with this id (case-insensitive)."""
+        for p in self.placements:
+            if p.placement_id.lower() == placement_id.lower():
+                return p
+        raise NotFound("Placement(s)")
+
+    def degree(self, degree_id: str) -> Degree:
+        """The degree with this id (case-insensitive)."""
+        for d in self.degrees:
+            if d.degree_id.lower() == degree_id.lower():
+                return d
+        raise NotFound("Degree(s)")
+
+    def add_placement(self, *, placement: Placement, actor: Actor, restricted: bool) -> None:
+        """Add a school placement."""
+        self.check_editable(refuse_when_complete=restricted)
+        self._placement_added(placement=placement, actor=actor)
+
+    @event("PlacementAdded", topic=_topic("PlacementAdded"))
+    def _placement_added(self, *, placement: Placement, actor: Actor) -> None:
+        self.placements.append(placement)
+
+    def change_placement(self, *, placement: Placement, actor: Actor, restricted: bool) -> None:
+        """Replace a placement's details."""
+        self.check_editable(refuse_when_complete=restricted)
+        self.placement(placement.placement_id)
+        self._placement_changed(placement=placement, actor=actor)
+
+    @event("PlacementChanged", topic=_topic("PlacementChanged"))
+    def _placement_changed(self, *, placement: Placement, actor: Actor) -> None:
+        self.placements = [
+            placement if p.placement_id == placement.placement_id else p for p in self.placements
+        ]
+
+    def remove_placement(self, *, placement_id: str, actor: Actor, restricted: bool) -> None:
+        """Remove a placement."""
+        self.check_editable(refuse_when_complete=restricted)
+        found = self.placement(placement_id)
+        self._placement_removed(placement_id=found.placement_id, actor=actor)
+
+    @event("PlacementRemoved", topic=_topic("PlacementRemoved"))
+    def _placement_removed(self, *, placement_id: str, actor: Actor) -> None:
+        self.placements = [p for p in self.placements if p.placement_id != placement_id]
+
+    def add_degree(self, *, degree: Degree, actor: Actor, restricted: bool) -> None:
+        """Add a previous degree."""
+        self.check_editable(refuse_when_complete=restricted)
+        self._degree_added(degree=degree, actor=actor)
+
+    @event("DegreeAdded", topic=_topic("DegreeAdded"))
+    def _degree_added(self, *, degree: Degree, actor: Actor) -> None:
+        self.degrees.append(degree)
+
+    def change_degree(self, *, degree: Degree, actor: Actor, restricted: bool) -> None:
+        """Replace a degree's details."""
+        self.check_editable(refuse_when_complete=restricted)
+        self.degree(degree.degree_id)
+        self._degree_changed(degree=degree, actor=actor)
+
+    @event("DegreeChanged", topic=_topic("DegreeChanged"))
+    def _degree_changed(self, *, degree: Degree, actor: Actor) -> None:
+        self.degrees = [degree if d.degree_id == degree.degree_id else d for d in self.degrees]
+
+    def remove_degree(self, *, degree_id: str, actor: Actor, restricted: bool) -> None:
+        """Remove a degree."""
+        self.check_editable(refuse_when_complete=restricted)
+        found = self.degree(degree_id)
+        self._degree_removed(degree_id=found.degree_id, actor=actor)
+
+    @event("DegreeRemoved", topic=_topic("DegreeRemoved"))
+    def _degree_removed(self, *, degree_id: str, actor: Actor) -> None:
+        self.degrees = [d for d in self.degrees if d.degree_id != degree_id]
 
 
 def _pin_topics() -> None:

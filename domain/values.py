@@ -57,6 +57,17 @@ class Degree(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
 
 
+class Withdrawal(msgspec.Struct, frozen=True, kw_only=True):
+    """Why and when a trainee left the course."""
+
+    date: date
+    trigger: str
+    reasons: tuple[str, ...]
+    future_interest: str
+    another_reason: str | None = None
+    safeguarding_concern_reasons: str | None = None
+
+
 class TraineeRecord(msgspec.Struct, frozen=True, kw_only=True):
     """The trainee's personal, course and funding details, in HESA codes (v2026.1 meaning)."""
 

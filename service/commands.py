@@ -33,7 +33,7 @@ class Written:
     changed: bool = True
 
 
-def _save(register: TraineeRegister, trainee: Trainee) -> Written:
+def save(register: TraineeRegister, trainee: Trainee) -> Written:
     try:
         register.save(trainee, views=[trainee_row(trainee)])
     except IntegrityError:
@@ -43,15 +43,16 @@ def _save(register: TraineeRegister, trainee: Trainee) -> Written:
     return Written(trainee_document(trainee), trainee.version)
 
 
-def load(register: TraineeRegister, slug: str, provider_id: str) -> Trainee:
-    """The provider's trainee with this id; another provider's trainee is not found."""
+def load(register: TraineeRegister, slug: str, provider_id: str | None) -> Trainee:
+    """The provider's trainee with this id; another provider's trainee is not found
+    (provider_id None: any provider's, for operators and the teacher-record system)."""
     try:
         trainee = register.get_trainee(trainee_uuid(slug))
     except AggregateNotFoundError:
         raise NotFound from None
     except (OperationalError, InterfaceError):
         raise StoreUnavailable from None
-    if trainee.provider.provider_id != provider_id:
+    if provider_id is not None and trainee.provider.provider_id != provider_id:
         raise NotFound
     return trainee
 
@@ -81,7 +82,7 @@ def register_trainee(
         actor=actor,
         at=now,
     )
-    return _save(register, trainee)
+    return save(register, trainee)
 
 
 def update_trainee(
@@ -113,4 +114,4 @@ def update_trainee(
     )
     if not changed:
         return Written(trainee_document(trainee), trainee.version, changed=False)
-    return _save(register, trainee)
+    return save(register, trainee)

@@ -9,12 +9,12 @@ import warnings
 import asyncpg
 
 from service import accounts
-from service.cli import admin, records
+from service.cli import admin, lifecycle, records
 from service.config import SettingError, Settings
 
 warnings.filterwarnings("ignore", module="platformdirs")
 
-COMMAND_MODULES = (admin, records)
+COMMAND_MODULES = (admin, records, lifecycle)
 """Each module adds its commands to the parser with register(subparsers)."""
 
 

@@ -1,0 +1,71 @@
+"""State transitions through the API: withdraw, defer, recommend for QTS or EYTS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Controller, Response, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
+
+from service import lifecycle
+from service.api.context import AnyRequest, Caller, provide_caller
+from service.api.requests import data_object
+from service.api.responses import json, not_found
+from service.api.trainees import etag, in_executor
+from service.clock import today
+from service.commands import Written
+
+
+async def _transition(
+    request: AnyRequest, caller: Caller, trainee_id: str, use_case: Callable[..., Written],
+    status: int, endpoint: str,
+) -> Response[bytes]:  # fmt: skip
+    if endpoint in caller.version.endpoints_removed:
+        raise not_found()
+    sent = caller.version.canonical_request(data_object(await request.body()))
+    written = await in_executor(
+        request, use_case, provider_id=caller.client.provider_id, slug=trainee_id, sent=sent,
+        actor=caller.actor(), rules_off=caller.version.rules_off, today=today(),
+    )  # fmt: skip
+    return json({"data": caller.version.render(written.document)}, status, etag(written.version))
+
+
+class ActionsController(Controller):
+    """Lifecycle actions on one trainee."""
+
+    path = "/api/{version:str}/trainees/{trainee_id:str}"
+    dependencies = {"caller": Provide(provide_caller)}  # noqa: RUF012
+
+    @post("/withdraw", status_code=200)
+    async def withdraw(
+        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
+    ) -> Any:
+        """Withdraw the trainee (state checked first, then every field)."""
+        return await _transition(request, caller, trainee_id, lifecycle.withdraw, 200, "withdraw")
+
+    @post("/defer", status_code=200)
+    async def defer(
+        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
+    ) -> Any:
+        """Defer the trainee."""
+        return await _transition(request, caller, trainee_id, lifecycle.defer, 200, "defer")
+
+    @post("/recommend-for-qts", status_code=202)
+    async def recommend_for_qts(
+        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
+    ) -> Any:
+        """Recommend the trainee for QTS or EYTS (the older name of the action)."""
+        return await _transition(
+            request, caller, trainee_id, lifecycle.recommend, 202, "recommend-for-qts"
+        )
+
+    @post("/update-qts-or-eyts-status", status_code=202)
+    async def update_qts_or_eyts_status(
+        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
+    ) -> Any:
+        """Recommend the trainee for QTS or EYTS."""
+        return await _transition(
+            request, caller, trainee_id, lifecycle.recommend, 202, "update-qts-or-eyts-status"
+        )

@@ -1,0 +1,160 @@
+"""Use cases of the placement and degree endpoints: each change is an event on the trainee."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import msgspec
+
+from domain.details import build_degree, build_placement
+from domain.errors import DuplicateDegree, ValidationFailed
+from domain.rules import Context
+from domain.rules.subresources import degree_body_problems, duplicates_of, placement_body_problems
+from domain.values import Actor, Degree, Placement
+from projections.trainee_view import degree_document, placement_document, trainee_document
+from service.commands import Written, load, save
+from service.eventstore import TraineeRegister
+
+PLACEMENT_FIELDS = ("urn", "name", "postcode")
+DEGREE_FIELDS = ("subject", "graduation_year", "uk_degree", "non_uk_degree", "institution",
+                 "grade", "country", "other_grade")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Change:
+    """A trainee after a change to one placement or degree, and that item's document."""
+
+    trainee: Written
+    item: dict[str, Any] | None
+
+
+def _only(sent: Mapping[str, object], fields: tuple[str, ...]) -> dict[str, object]:
+    return {k: v for k, v in sent.items() if k in fields}
+
+
+def _check_placement(item: Mapping[str, object]) -> None:
+    problems = list(placement_body_problems(item))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _check_degree(item: Mapping[str, object], today: date, rules_off: frozenset[str]) -> None:
+    problems = degree_body_problems(item, Context(today=today, switched_off=rules_off))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def add_placement(
+    register: TraineeRegister, *, provider_id: str, slug: str, sent: Mapping[str, object],
+    actor: Actor, restricted: bool,
+) -> Change:  # fmt: skip
+    """Add a placement from the fields sent."""
+    trainee = load(register, slug, provider_id)
+    trainee.check_editable(refuse_when_complete=restricted)
+    item = _only(sent, PLACEMENT_FIELDS)
+    _check_placement(item)
+    placement = build_placement(item, datetime.now(UTC))
+    trainee.add_placement(placement=placement, actor=actor, restricted=restricted)
+    return Change(save(register, trainee), placement_document(placement))
+
+
+def change_placement(
+    register: TraineeRegister, *, provider_id: str, slug: str, placement_id: str,
+    sent: Mapping[str, object], actor: Actor, restricted: bool,
+) -> Change:  # fmt: skip
+    """Change the placement's fields that were sent."""
+    trainee = load(register, slug, provider_id)
+    trainee.check_editable(refuse_when_complete=restricted)
+    current = trainee.placement(placement_id)
+    item = {**{k: getattr(current, k) for k in PLACEMENT_FIELDS}, **_only(sent, PLACEMENT_FIELDS)}
+    _check_placement(item)
+    rebuilt = build_placement(item, datetime.now(UTC))
+    placement = msgspec.structs.replace(
+        rebuilt, placement_id=current.placement_id, created_at=current.created_at
+    )
+    if _same(current, placement, "placement_id", "created_at", "updated_at"):
+        return Change(save_unchanged(trainee), placement_document(current))
+    trainee.change_placement(placement=placement, actor=actor, restricted=restricted)
+    return Change(save(register, trainee), placement_document(placement))
+
+
+def remove_placement(
+    register: TraineeRegister, *, provider_id: str, slug: str, placement_id: str,
+    actor: Actor, restricted: bool,
+) -> Change:  # fmt: skip
+    """Remove the placement; the answer is the trainee without it."""
+    trainee = load(register, slug, provider_id)
+    trainee.remove_placement(placement_id=placement_id, actor=actor, restricted=restricted)
+    return Change(save(register, trainee), None)
+
+
+def add_degree(
+    register: TraineeRegister, *, provider_id: str, slug: str, sent: Mapping[str, object],
+    actor: Actor, restricted: bool, rules_off: frozenset[str], today: date,
+) -> Change:  # fmt: skip
+    """Add a degree unless the trainee already has the same one."""
+    trainee = load(register, slug, provider_id)
+    trainee.check_editable(refuse_when_complete=restricted)
+    item = _only(sent, DEGREE_FIELDS)
+    _check_degree(item, today, rules_off)
+    degree = build_degree(item, datetime.now(UTC))
+    _refuse_duplicate(degree, trainee.degrees)
+    trainee.add_degree(degree=degree, actor=actor, restricted=restricted)
+    return Change(save(register, trainee), degree_document(degree))
+
+
+def change_degree(
+    register: TraineeRegister, *, provider_id: str, slug: str, degree_id: str,
+    sent: Mapping[str, object], actor: Actor, restricted: bool, rules_off: frozenset[str],
+    today: date,
+) -> Change:  # fmt: skip
+    """Change the degree's fields that were sent; the UK or non-UK type decides the locale."""
+    trainee = load(register, slug, provider_id)
+    trainee.check_editable(refuse_when_complete=restricted)
+    current = trainee.degree(degree_id)
+    item = {**{k: getattr(current, k) for k in DEGREE_FIELDS}, **_only(sent, DEGREE_FIELDS)}
+    if "non_uk_degree" in sent and "uk_degree" not in sent:
+        item["uk_degree"] = None
+        item["institution"] = None
+    if "uk_degree" in sent and "non_uk_degree" not in sent:
+        item["non_uk_degree"] = None
+        item["country"] = None
+    _check_degree(item, today, rules_off)
+    rebuilt = build_degree(item, datetime.now(UTC))
+    degree = msgspec.structs.replace(
+        rebuilt, degree_id=current.degree_id, created_at=current.created_at
+    )
+    _refuse_duplicate(degree, trainee.degrees)
+    if _same(current, degree, "degree_id", "created_at", "updated_at"):
+        return Change(save_unchanged(trainee), degree_document(current))
+    trainee.change_degree(degree=degree, actor=actor, restricted=restricted)
+    return Change(save(register, trainee), degree_document(degree))
+
+
+def remove_degree(
+    register: TraineeRegister, *, provider_id: str, slug: str, degree_id: str,
+    actor: Actor, restricted: bool,
+) -> Change:  # fmt: skip
+    """Remove the degree; the answer is the trainee without it."""
+    trainee = load(register, slug, provider_id)
+    trainee.remove_degree(degree_id=degree_id, actor=actor, restricted=restricted)
+    return Change(save(register, trainee), None)
+
+
+def _refuse_duplicate(degree: Degree, existing: list[Degree]) -> None:
+    matches = duplicates_of(degree, existing)
+    if matches:
+        raise DuplicateDegree([degree_document(d) for d in matches])
+
+
+def _same(a: Placement | Degree, b: Placement | Degree, *ignored: str) -> bool:
+    fields = [f for f in a.__struct_fields__ if f not in ignored]
+    return all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
+def save_unchanged(trainee: Any) -> Written:
+    """A trainee that nothing changed: no event, the current document."""
+    return Written(trainee_document(trainee), trainee.version, changed=False)

@@ -9,10 +9,11 @@ from litestar import Controller, Response, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
+from domain.errors import ValidationFailed
 from service import lifecycle
 from service.api.context import AnyRequest, Caller, provide_caller
 from service.api.requests import data_object
-from service.api.responses import json, not_found
+from service.api.responses import json, not_found, unprocessable
 from service.api.trainees import etag, in_executor
 from service.clock import today
 from service.commands import Written
@@ -22,13 +23,18 @@ async def _transition(
     request: AnyRequest, caller: Caller, trainee_id: str, use_case: Callable[..., Written],
     status: int, endpoint: str,
 ) -> Response[bytes]:  # fmt: skip
-    if endpoint in caller.version.endpoints_removed:
+    if not caller.version.serves(endpoint):
         raise not_found()
     sent = caller.version.canonical_request(data_object(await request.body()))
-    written = await in_executor(
-        request, use_case, provider_id=caller.client.provider_id, slug=trainee_id, sent=sent,
-        actor=caller.actor(), rules_off=caller.version.rules_off, today=today(),
-    )  # fmt: skip
+    try:
+        written = await in_executor(
+            request, use_case, provider_id=caller.client.provider_id, slug=trainee_id, sent=sent,
+            actor=caller.actor(), rules_off=caller.version.rules_off, today=today(),
+        )  # fmt: skip
+    except ValidationFailed as failed:
+        # defer and recommend keep raw field names even where the version humanises them
+        humanise = endpoint == "withdraw"
+        raise unprocessable(failed.problems, caller.version, may_humanise=humanise) from None
     return json({"data": caller.version.render(written.document)}, status, etag(written.version))
 
 

@@ -70,44 +70,41 @@ def missing_data() -> ApiError:
     return ApiError(422, {"errors": ["Param is missing or the value is empty or invalid: data"]})
 
 
-def full_message(problem: Problem, version: ApiVersion) -> str:
-    """A problem as Rails words it: `<field> <message>`; nested degree errors lose the prefix."""
-    label = version.wire_name(problem.field)
-    text = f"{label} {problem.message}"
-    if problem.nested_under == "placements_attributes":
-        return f"placements_attributes {text}"
-    return text
-
-
 def counted(n: int, what: str) -> str:
     """`Validation failed: 2 errors prohibited this <what>`."""
     return f"Validation failed: {n} error{'' if n == 1 else 's'} prohibited this {what}"
 
 
 def trainee_invalid(problems: Sequence[Problem], version: ApiVersion, enhanced: bool) -> ApiError:
-    """422 for a trainee create or update (family A; enhanced errors nest by field)."""
+    """422 for a trainee create or update (family A); with enhanced errors, messages grouped by
+    field, nested under degrees_attributes / placements_attributes where the version nests."""
     message = counted(len(problems), "trainee from being saved")
-    if not enhanced:
-        return ApiError(
-            422, {"message": message, "errors": [full_message(p, version) for p in problems]}
-        )
+    texts = [version.full_message(p) for p in problems]
+    if not enhanced or version.enhanced_errors == "none":
+        return ApiError(422, {"message": message, "errors": texts})
     grouped: dict[str, Any] = {}
-    for p in problems:
-        label = version.wire_name(p.field)
-        if p.nested_under in NESTED:
-            grouped.setdefault(p.nested_under, {}).setdefault(label, []).append(p.message)
+    for p, text in zip(problems, texts, strict=True):
+        if version.enhanced_errors == "nested" and p.nested_under in NESTED:
+            nested = grouped.setdefault(p.nested_under, {})
+            nested.setdefault(version.wire_name(p.field), []).append(p.message)
         else:
-            grouped.setdefault(label, []).append(p.message)
+            key, _, rest = text.partition(" ")
+            grouped.setdefault(key, []).append(rest)
     return ApiError(422, {"message": message, "errors": grouped})
 
 
-def unprocessable(problems: Sequence[Problem], version: ApiVersion) -> ApiError:
+def unprocessable(
+    problems: Sequence[Problem], version: ApiVersion, *, may_humanise: bool = True
+) -> ApiError:
     """422 for every other validation (family B)."""
     return ApiError(
         422,
         {
             "errors": [
-                {"error": "UnprocessableEntity", "message": full_message(p, version)}
+                {
+                    "error": "UnprocessableEntity",
+                    "message": version.full_message(p, may_humanise=may_humanise),
+                }
                 for p in problems
             ]
         },

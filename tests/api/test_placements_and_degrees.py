@@ -134,11 +134,11 @@ async def test_a_degree_needs_its_details(client, provider):
                                  json={"data": {"subject": "100425", "graduation_year": "1900"}},
                                  headers=provider.headers)  # fmt: skip
     assert response.status_code == 422
-    assert [e["message"] for e in response.json()["errors"]] == [
+    assert {e["message"] for e in response.json()["errors"]} == {
         "uk_degree must be entered if specifying a previous UK degree",
         "grade must be entered if specifying a previous UK degree or non-UK degree",
         "graduation_year is invalid",
-    ]
+    }
 
 
 async def test_changing_a_degree_to_non_uk_moves_it_abroad(client, provider):

@@ -1,0 +1,30 @@
+"""v2025.0 (1 Sep 2025 - 11 Aug 2026), as its change from v2026.0 (api.md 10a)."""
+
+from service.versions.base import VersionChange
+
+CHANGE = VersionChange(
+    name="v2025.0",
+    summary="lead_partner_* and course_subject_one/two/three names, withdraw_date; route 02; "
+    "primary subjects rewritten instead of refused; fewer date and course_year checks; "
+    "flat enhanced errors",
+    renames={
+        "training_partner_urn": "lead_partner_urn",
+        "training_partner_ukprn": "lead_partner_ukprn",
+        "course_subject_1": "course_subject_one",
+        "course_subject_2": "course_subject_two",
+        "course_subject_3": "course_subject_three",
+        "withdrawal_date": "withdraw_date",
+        "withdrawal_reasons": "withdraw_reasons",
+    },
+    rules_off=frozenset(
+        {
+            "itt_end_date_window",
+            "course_year_integer",
+            "additional_training_initiative",
+            "primary_subject",
+        }
+    ),
+    rules_on=frozenset({"route_02", "primary_subject_rewrite", "submission_on_update"}),
+    enhanced_errors="flat",
+    aliases=("v2025.0-rc",),
+)

@@ -1,0 +1,250 @@
+"""The trainee document: a trainee as the head API version (v2026.1) renders it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import msgspec
+
+from domain.trainee import Trainee
+from domain.values import Degree, Placement
+
+UNDERGRAD_ROUTES = frozenset({"09", "11", "14", "18"})
+EYTS_ROUTES = frozenset({"17", "18", "19", "20"})
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """A datetime as the API renders it: UTC with milliseconds, e.g. 2025-09-15T12:34:56.000Z."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def whole_seconds(value: datetime | None) -> str | None:
+    """A datetime as ISO 8601 in UTC without fractional seconds."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso(value: date | None) -> str | None:
+    """A date as YYYY-MM-DD."""
+    return value.isoformat() if value else None
+
+
+class PlacementDocument(msgspec.Struct, kw_only=True):
+    """A placement as every API version renders it."""
+
+    placement_id: str
+    urn: str | None
+    name: str | None
+    postcode: str | None
+    address: str | None
+    created_at: str
+    updated_at: str
+
+
+class DegreeDocument(msgspec.Struct, kw_only=True):
+    """A degree as every API version renders it (HESA codes; *_uuid reference-data ids)."""
+
+    degree_id: str
+    subject: str | None
+    institution: str | None
+    country: str | None
+    uk_degree: str | None
+    non_uk_degree: str | None
+    grade: str | None
+    graduation_year: int | None
+    other_grade: str | None
+    subject_uuid: str | None
+    institution_uuid: str | None
+    uk_degree_uuid: str | None
+    grade_uuid: str | None
+    created_at: str
+    updated_at: str
+
+
+class TraineeDocument(msgspec.Struct, kw_only=True):
+    """A trainee as the head version (v2026.1) renders it; `disabilityN` keys follow
+    disability_disclosure, one per code sent."""
+
+    trainee_id: str
+    provider_trainee_id: str | None
+    application_id: int | None
+    trn: str | None
+    first_names: str | None
+    middle_names: str | None
+    last_name: str | None
+    previous_last_name: str | None
+    date_of_birth: str | None
+    email: str | None
+    sex: str | None
+    nationality: str | None
+    ethnicity: str | None
+    ethnic_group: str | None
+    ethnic_background: str | None
+    additional_ethnic_background: str | None
+    diversity_disclosure: str | None
+    disability_disclosure: str | None
+    training_route: str | None
+    training_initiative: str | None
+    additional_training_initiative: str | None
+    itt_aim: str | None
+    itt_qualification_aim: str | None
+    course_year: int | None
+    ni_number: str | None
+    pg_apprenticeship_start_date: str | None
+    course_subject_1: str | None
+    course_subject_2: str | None
+    course_subject_3: str | None
+    course_qualification: str | None
+    course_title: str | None
+    course_level: str
+    course_education_phase: str | None
+    course_itt_start_date: str | None
+    course_age_range: str | None
+    course_min_age: int | None
+    course_max_age: int | None
+    study_mode: str | None
+    itt_start_date: str | None
+    itt_end_date: str | None
+    trainee_start_date: str | None
+    outcome_date: str | None
+    submitted_for_trn_at: str | None
+    recommended_for_award_at: str | None
+    awarded_at: str | None
+    defer_date: str | None
+    defer_reason: str | None
+    reinstate_date: str | None
+    withdrawal_date: str | None
+    withdrawal_reasons: list[str] | None
+    withdrawal_trigger: str | None
+    withdrawal_future_interest: str | None
+    withdrawal_another_reason: str | None
+    withdrawal_safeguarding_concern_reasons: str | None
+    state: str
+    record_source: str
+    hesa_id: str | None
+    ukprn: str
+    training_partner_urn: str | None
+    training_partner_ukprn: str | None
+    employing_school_urn: str | None
+    iqts_country: str | None
+    fund_code: str | None
+    funding_method: str | None
+    created_at: str
+    updated_at: str
+    placements: list[PlacementDocument]
+    degrees: list[DegreeDocument]
+
+
+def placement_document(placement: Placement) -> dict[str, Any]:
+    """A placement's document as a plain mapping."""
+    return msgspec.structs.asdict(_placement(placement))
+
+
+def _placement(p: Placement) -> PlacementDocument:
+    return PlacementDocument(
+        placement_id=p.placement_id, urn=p.urn, name=p.name, postcode=p.postcode,
+        address=p.address, created_at=_stamp(p.created_at), updated_at=_stamp(p.updated_at),
+    )  # fmt: skip
+
+
+def degree_document(degree: Degree) -> dict[str, Any]:
+    """A degree's document as a plain mapping."""
+    return msgspec.structs.asdict(_degree(degree))
+
+
+def _degree(d: Degree) -> DegreeDocument:
+    fields = msgspec.structs.asdict(d)
+    fields.update(created_at=_stamp(d.created_at), updated_at=_stamp(d.updated_at))
+    return DegreeDocument(**fields)
+
+
+def _stamp(value: datetime) -> str:
+    return timestamp(value) or ""
+
+
+def trainee_document(trainee: Trainee) -> dict[str, Any]:
+    """The trainee as the head version (v2026.1) renders it, as a plain mapping."""
+    r = trainee.record
+    route = r.training_route
+    w = trainee.withdrawal
+    document = TraineeDocument(
+        trainee_id=trainee.slug,
+        provider_trainee_id=r.provider_trainee_id,
+        application_id=r.application_id,
+        trn=trainee.trn,
+        first_names=r.first_names,
+        middle_names=r.middle_names,
+        last_name=r.last_name,
+        previous_last_name=r.previous_last_name,
+        date_of_birth=iso(r.date_of_birth),
+        email=r.email,
+        sex=r.sex,
+        nationality=r.nationality,
+        ethnicity=r.ethnicity,
+        ethnic_group=r.ethnic_group,
+        ethnic_background=r.ethnic_background,
+        additional_ethnic_background=r.additional_ethnic_background,
+        diversity_disclosure=r.diversity_disclosure,
+        disability_disclosure=r.disability_disclosure,
+        training_route=route,
+        training_initiative=r.training_initiative,
+        additional_training_initiative=r.additional_training_initiative,
+        itt_aim=r.itt_aim,
+        itt_qualification_aim=r.itt_qualification_aim,
+        course_year=r.course_year,
+        ni_number=r.ni_number,
+        pg_apprenticeship_start_date=iso(r.pg_apprenticeship_start_date),
+        course_subject_1=r.course_subject_1,
+        course_subject_2=r.course_subject_2,
+        course_subject_3=r.course_subject_3,
+        course_qualification=None if route is None else "EYTS" if route in EYTS_ROUTES else "QTS",
+        course_title=None,
+        course_level="undergrad" if route in UNDERGRAD_ROUTES else "postgrad",
+        course_education_phase=r.course_education_phase,
+        course_itt_start_date=iso(r.itt_start_date),
+        course_age_range=r.course_age_range,
+        course_min_age=r.course_min_age,
+        course_max_age=r.course_max_age,
+        study_mode=r.study_mode,
+        itt_start_date=iso(r.itt_start_date),
+        itt_end_date=iso(r.itt_end_date),
+        trainee_start_date=iso(r.trainee_start_date),
+        outcome_date=iso(trainee.outcome_date),
+        submitted_for_trn_at=timestamp(trainee.submitted_for_trn_at),
+        recommended_for_award_at=whole_seconds(trainee.recommended_for_award_at),
+        awarded_at=timestamp(trainee.awarded_at),
+        defer_date=iso(trainee.defer_date),
+        defer_reason=trainee.defer_reason,
+        reinstate_date=iso(trainee.reinstate_date),
+        withdrawal_date=iso(w.date) if w else None,
+        withdrawal_reasons=list(w.reasons) if w else None,
+        withdrawal_trigger=w.trigger if w else None,
+        withdrawal_future_interest=w.future_interest if w else None,
+        withdrawal_another_reason=w.another_reason if w else None,
+        withdrawal_safeguarding_concern_reasons=w.safeguarding_concern_reasons if w else None,
+        state=str(trainee.state),
+        record_source=trainee.record_source,
+        hesa_id=r.hesa_id,
+        ukprn=trainee.provider.ukprn,
+        training_partner_urn=r.training_partner_urn,
+        training_partner_ukprn=r.training_partner_ukprn,
+        employing_school_urn=r.employing_school_urn,
+        iqts_country=r.iqts_country,
+        fund_code=r.fund_code,
+        funding_method=r.funding_method,
+        created_at=_stamp(trainee.created_on),
+        updated_at=_stamp(trainee.modified_on),
+        placements=[_placement(p) for p in trainee.placements],
+        degrees=[_degree(d) for d in sorted(trainee.degrees, key=lambda d: d.graduation_year or 0)],
+    )
+    out: dict[str, Any] = {}
+    for key, value in msgspec.to_builtins(document).items():
+        out[key] = value
+        if key == "disability_disclosure":
+            out.update(r.disabilities)
+    return out

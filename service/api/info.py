@@ -45,6 +45,8 @@ def fallbacks(controllers: Iterable[type[Controller]]) -> list[HTTPRouteHandler]
     for every unknown path under a version prefix."""
     served: dict[str, set[HttpMethod]] = {}
     for controller in controllers:
+        if not str(vars(controller)["path"]).startswith("/api/"):
+            continue  # documentation and probes need no token and have no versions
         for value in vars(controller).values():
             if isinstance(value, HTTPRouteHandler):
                 for path in value.paths:

@@ -1,18 +1,21 @@
-"""Every controller the API serves; the not-found fallbacks are derived from this list."""
+"""Every controller the service serves. The API's not-found fallbacks and each version's
+OpenAPI document are derived from API_CONTROLLERS."""
 
 from __future__ import annotations
 
 from litestar import Controller
 
 from service.api.actions import ActionsController
+from service.api.docs import DocsController
 from service.api.info import InfoController
 from service.api.subresources import DegreesController, PlacementsController
 from service.api.trainees import TraineesController
 
-CONTROLLERS: tuple[type[Controller], ...] = (
+API_CONTROLLERS: tuple[type[Controller], ...] = (
     InfoController,
     TraineesController,
     ActionsController,
     PlacementsController,
     DegreesController,
 )
+CONTROLLERS: tuple[type[Controller], ...] = (*API_CONTROLLERS, DocsController)

@@ -5,35 +5,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+import msgspec
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
-from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composed, Identifier
+from eventsourcing.utils import retry
+from psycopg.types.json import Json
 
 from projections.trainee_view import COLUMNS
 
-_UPDATES = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c != "id")
+APPEND = "SELECT trainees_append(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[], %s::json)"
 
 
-def upsert_statement(table: str) -> Composed:
-    """Insert or replace a trainee row, never going back to an older version."""
-    placeholders = ", ".join("%s::json" if c == "doc" else "%s" for c in COLUMNS)
-    return SQL(
-        "INSERT INTO {table} (" + ", ".join(COLUMNS) + ") VALUES (" + placeholders + ") "
-        "ON CONFLICT (id) DO UPDATE SET " + _UPDATES + " WHERE {table}.version < EXCLUDED.version"
-    ).format(table=Identifier(table))
+def views_json(views: Sequence[tuple[Any, ...]]) -> bytes:
+    """Read-model rows as one JSON array, the document embedded as it is."""
+    rows = []
+    for row in views:
+        fields = dict(zip(COLUMNS, row, strict=True))
+        fields["doc"] = msgspec.Raw(fields["doc"].encode())
+        rows.append(fields)
+    return msgspec.json.encode(rows)
 
 
 class InlineViewRecorder(PostgresApplicationRecorder):
-    """Writes the rows passed as `views=` to save() before the events, in one transaction."""
+    """Appends events and upserts the rows passed as `views=` to save(), in one statement
+    (the trainees_append database function, migration 0004)."""
 
-    read_model_table = "trainees"
-
-    def _insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         views: Sequence[tuple[Any, ...]] = kwargs.get("views", ())
-        if views:
-            curs.executemany(upsert_statement(self.read_model_table), views)
-        super()._insert_events(curs, stored_events, **kwargs)
+        params = (
+            [e.originator_id for e in stored_events],
+            [e.originator_version for e in stored_events],
+            [e.topic for e in stored_events],
+            [e.state for e in stored_events],
+            Json(views_json(views), dumps=bytes.decode),
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(APPEND, params, prepare=True)
+            return [row["trainees_append"] for row in curs.fetchall()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.reference import code_list, ethnic_group_for, not_applicable_urns
+from domain.reference import code_list, ethnic_group_for, not_applicable_urns, route
 
 EARLY_YEARS_ROUTES = frozenset({"17", "18", "19", "20"})
 EARLY_YEARS_AGE_RANGE = "13920"
@@ -12,6 +12,8 @@ NOT_PROVIDED = "Not provided"
 _NOT_DISCLOSED_BACKGROUNDS = frozenset({NOT_PROVIDED, "information_refused"})
 _INSTITUTION_ALIASES = {"0133": "0149"}
 _GRADE_ALIASES = {"09": "14"}
+NO_KNOWN_DISABILITY = "no_known_disability"
+DISABILITY_NOT_PROVIDED = "not_provided"
 
 
 def ethnic_background(code: str) -> str | None:
@@ -35,19 +37,25 @@ def ethnicity_disclosed(background: str | None) -> bool:
     return background is not None and background not in _NOT_DISCLOSED_BACKGROUNDS
 
 
+def disability_names(disability_codes: Iterable[str]) -> list[str]:
+    """The disabilities the codes stand for, in order; unknown codes are dropped."""
+    entries = (code_list("disability").by_code(code) for code in disability_codes)
+    return [entry.name for entry in entries if entry is not None]
+
+
+def real_disabilities(names: Iterable[str]) -> list[str]:
+    """The disabilities among the names (not "no known disability", not "not provided")."""
+    return [n for n in names if n not in (NO_KNOWN_DISABILITY, DISABILITY_NOT_PROVIDED)]
+
+
 def disability_disclosure(disability_codes: Iterable[str]) -> str:
-    """disabled, no_disability or disability_not_provided, from the disability codes sent."""
-    names = set()
-    for code in disability_codes:
-        entry = code_list("disability").by_code(code)
-        if entry is not None:
-            names.add(entry.name)
-    real = {n for n in names if n not in ("not_provided", "no_known_disability")}
-    if real:
-        return "disabled"
-    if "no_known_disability" in names:
+    """disabled, no_disability (only 95) or disability_not_provided (none, or only one 98/99)."""
+    names = disability_names(disability_codes)
+    if not names or names == [DISABILITY_NOT_PROVIDED]:
+        return "disability_not_provided"
+    if names == [NO_KNOWN_DISABILITY]:
         return "no_disability"
-    return "disability_not_provided"
+    return "disabled"
 
 
 def age_range(code: str) -> tuple[int, int] | None:
@@ -88,3 +96,73 @@ def uuid_of(list_name: str, code: str | None) -> str | None:
         return None
     entry = code_list(list_name).by_code(code)
     return str(entry.id) if entry else None
+
+
+IQTS_ROUTE = "15"
+UNSUPPORTED_ROUTES = frozenset({"school_direct_tuition_fee"})  # code 02, refused by v2026.1
+PRIMARY_TEACHING = "primary teaching"
+PRIMARY_TEACHING_CODE = "100511"
+EARLY_YEARS_TEACHING = "early years teaching"
+VETERANS_INITIATIVE = "veterans_teaching_undergraduate_bursary"
+VETERANS_FUNDING_METHOD = "C"
+NO_INITIATIVE = "no_initiative"
+OTHER_UK_INSTITUTION = "other_uk_institution"
+
+
+def route_name(code: str | None) -> str | None:
+    """The internal name of a training route code (e.g. 12 is provider_led_postgrad)."""
+    entry = code_list("training_route").by_code(code) if code else None
+    return entry.name if entry else None
+
+
+def route_accepted(
+    code: str, start_year: int | None, v2026_1_routes: bool = True, route_02: bool = False
+) -> bool:
+    """Whether the route is taken for a trainee starting in the cycle of start_year (without
+    the v2026.1 routes, only those v2026.0 took; route_02: also school direct tuition fee, as
+    v2025.0 and older did)."""
+    entry = code_list("training_route").by_code(code)
+    if entry is None or not entry.valid_in(start_year):
+        return False
+    if entry.name in UNSUPPORTED_ROUTES:
+        return route_02 and entry.name == "school_direct_tuition_fee"
+    return v2026_1_routes or route(entry.name).accepted_by_api_v2026_0
+
+
+def supported_route_codes(v2026_1_routes: bool = True, route_02: bool = False) -> list[str]:
+    """The route codes a version lists as valid, sorted as strings."""
+    return sorted(
+        code
+        for entry in code_list("training_route")
+        for code in entry.hesa_codes
+        if route_accepted(code, None, v2026_1_routes, route_02)
+    )
+
+
+def early_years_route(code: str | None) -> bool:
+    """Whether the route code is one of the four early-years routes."""
+    return code in EARLY_YEARS_ROUTES
+
+
+def subject_name(code: str | None) -> str | None:
+    """The internal name of a course subject code (e.g. 100346 is biology)."""
+    entry = code_list("course_subject").by_code(code) if code else None
+    return str(entry.id) if entry else None
+
+
+def initiative_name(code: str | None) -> str | None:
+    """The internal name of a training initiative code (e.g. 026 is now_teach)."""
+    entry = code_list("training_initiative").by_code(code) if code else None
+    return entry.name if entry else None
+
+
+def other_uk_institution_id() -> str:
+    """The reference-data id of "Other UK institution", given to unknown UK institutions."""
+    entry = code_list("institution").by_name(OTHER_UK_INSTITUTION)
+    return str(entry.id) if entry else ""
+
+
+def initiative_code(name: str) -> str | None:
+    """The HESA code of an internal initiative; None when it has none (as veterans)."""
+    entry = code_list("training_initiative").by_name(name)
+    return entry.hesa_codes[0] if entry is not None and entry.hesa_codes else None

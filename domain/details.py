@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from domain import codes
 from domain.errors import ValidationFailed
-from domain.rules import Candidate, Context, Rule, check_all
+from domain.rules import Candidate, Context, Register, Rule, School, check_all
 from domain.rules.formats import parse_date, parse_int
+from domain.rules.links import UNCHANGED, partner_link, school_link
 from domain.rules.nested import NOT_APPLICABLE_URNS, graduation_year, is_uk_degree, text
 from domain.trainee import new_slug
 from domain.values import Degree, Placement, TraineeRecord
@@ -23,7 +24,10 @@ WRITABLE = (
     "application_id", "training_partner_urn", "training_partner_ukprn", "employing_school_urn",
     "iqts_country",
 )  # fmt: skip
-NULL_CLEARS = frozenset({"ethnicity", "course_subject_2", "course_subject_3"})
+NULL_CLEARS = frozenset(
+    {"ethnicity", "course_subject_2", "course_subject_3", "training_partner_urn",
+     "training_partner_ukprn", "employing_school_urn"}
+)  # fmt: skip
 DATE_FIELDS = frozenset(
     {"date_of_birth", "itt_start_date", "itt_end_date", "trainee_start_date",
      "pg_apprenticeship_start_date"}
@@ -55,7 +59,65 @@ def merge(current: TraineeRecord | None, sent: Mapping[str, object]) -> dict[str
         merged["ethnicity"] = NOT_PROVIDED_ETHNICITY
     if not merged.get("trainee_start_date"):
         merged["trainee_start_date"] = merged.get("itt_start_date")
+    leaving_iqts = current is not None and current.training_route == codes.IQTS_ROUTE
+    if leaving_iqts and merged.get("training_route") != codes.IQTS_ROUTE:
+        merged["iqts_country"] = None
     return merged
+
+
+def _degree_item(degree: Degree) -> dict[str, object]:
+    """A stored degree as the request item it came from."""
+    return {key: getattr(degree, key) for key in ("subject", "graduation_year", "country",
+            "uk_degree", "non_uk_degree", "grade", "institution")}  # fmt: skip
+
+
+def rewrite_primary_subjects(values: dict[str, object]) -> dict[str, object]:
+    """v2025.0 and older: a primary course's first subject is primary teaching, the subjects
+    sent shifted after it (a repeated primary teaching dropped, a fourth subject lost)."""
+    ages = codes.age_range(str(values.get("course_age_range") or ""))
+    if ages is None or ages[1] > 11:
+        return values
+    names = ("course_subject_1", "course_subject_2", "course_subject_3")
+    sent = [str(values[n]) for n in names if values.get(n) is not None and str(values[n]).strip()]
+    subjects = [codes.PRIMARY_TEACHING_CODE, *(s for s in sent if s != codes.PRIMARY_TEACHING_CODE)]
+    return {**values, **dict(zip(names, [*subjects[:3], None, None], strict=False))}
+
+
+def candidate(
+    current: TraineeRecord | None,
+    sent: Mapping[str, object],
+    disabilities: Mapping[str, str],
+    placements: Sequence[Mapping[str, object]] = (),
+    degrees: Sequence[Mapping[str, object]] | Sequence[Degree] = (),
+    *,
+    rewrite_primary: bool = False,
+) -> Candidate:
+    """The record to validate: new, or stored with the request laid over (and its degrees)."""
+    forced = str(sent.get("funding_method")) == codes.VETERANS_FUNDING_METHOD
+    values = merge(current, sent)
+    return Candidate(
+        rewrite_primary_subjects(values) if rewrite_primary else values,
+        {**current.disabilities, **disabilities} if current else dict(disabilities),
+        tuple(placements) if current is None else (),
+        tuple(d if isinstance(d, Mapping) else _degree_item(d) for d in degrees),
+        creating=current is None,
+        sent=frozenset(sent),
+        forced_initiative=codes.VETERANS_INITIATIVE if forced else None,
+    )
+
+
+def resolved(c: Candidate, register: Register) -> dict[str, object]:
+    """The values to store: partner and school as resolved, an imposed initiative's code."""
+    values = dict(c.values)
+    partner = partner_link(c, register)
+    if isinstance(partner, tuple):
+        values["training_partner_urn"], values["training_partner_ukprn"] = partner
+    school = school_link(c, register)
+    if school != UNCHANGED:
+        values["employing_school_urn"] = school
+    if c.forced_initiative is not None:
+        values["training_initiative"] = codes.initiative_code(c.forced_initiative)
+    return values
 
 
 def validate(rules: Iterable[Rule], candidate: Candidate, context: Context) -> None:
@@ -106,39 +168,62 @@ def build_record(values: Mapping[str, object], disabilities: Mapping[str, str]) 
     return TraineeRecord(**fields)  # type: ignore[arg-type]
 
 
-def build_placement(item: Mapping[str, object], at: datetime) -> Placement:
-    """A new placement from a request item; not-applicable URNs get their fixed name."""
+def placement_address(urn: str | None, postcode: str | None, school: School | None) -> str | None:
+    """The rendered address: none for magic URNs; "URN <urn>, <town>, <postcode>" for a school."""
+    if urn in NOT_APPLICABLE_URNS:
+        return None
+    if school is not None:
+        return ", ".join((f"URN {school.urn}", school.town or "", school.postcode or ""))
+    parts = ([f"URN {urn}"] if urn else []) + ([postcode] if postcode else [])
+    return ", ".join(parts) or None
+
+
+def build_placement(
+    item: Mapping[str, object], at: datetime, school: School | None = None
+) -> Placement:
+    """A new placement: a known school gives URN, name, postcode; magic URNs a fixed name."""
     urn = text(item, "urn")
-    name = codes.not_applicable_label(urn) if urn in NOT_APPLICABLE_URNS else text(item, "name")
-    postcode = text(item, "postcode")
-    address = None
-    if urn not in NOT_APPLICABLE_URNS:
-        parts = [f"URN {urn}"] if urn else []
-        parts += [postcode] if postcode else []
-        address = ", ".join(parts) or None
+    name: str | None
+    postcode: str | None
+    if school is not None:
+        urn, name, postcode = school.urn, school.name, school.postcode
+    elif urn in NOT_APPLICABLE_URNS:
+        name, postcode = codes.not_applicable_label(urn), text(item, "postcode")
+    else:
+        name, postcode = text(item, "name"), text(item, "postcode")
     return Placement(
-        placement_id=new_slug(), urn=urn, name=name, postcode=postcode, address=address,
-        created_at=at, updated_at=at,
+        placement_id=new_slug(), urn=urn, name=name, postcode=postcode,
+        address=placement_address(urn, postcode, school), created_at=at, updated_at=at,
     )  # fmt: skip
 
 
+def _known(list_name: str, code: str | None) -> str | None:
+    """The code when the list has it, else None (unknown codes are not stored)."""
+    return code if code and codes.uuid_of(list_name, code) else None
+
+
 def build_degree(item: Mapping[str, object], at: datetime) -> Degree:
-    """A new degree from a request item: UK degrees keep no country, others no institution."""
+    """A new degree: UK ones keep no country, others no institution; unknown UK is Other UK."""
     uk = is_uk_degree(item)
-    institution = codes.institution(text(item, "institution")) if uk else None
-    grade = codes.grade(text(item, "grade"))
+    institution = _known("institution", codes.institution(text(item, "institution")))
+    grade = _known("degree_grade", codes.grade(text(item, "grade")))
+    subject = _known("degree_subject", text(item, "subject"))
     return Degree(
         degree_id=new_slug(),
-        subject=text(item, "subject"),
-        institution=institution,
+        subject=subject,
+        institution=institution if uk else None,
         country=None if uk else text(item, "country"),
         uk_degree=text(item, "uk_degree") if uk else None,
         non_uk_degree=None if uk else text(item, "non_uk_degree"),
         grade=grade,
         graduation_year=graduation_year(item.get("graduation_year")),
         other_grade=None,
-        subject_uuid=codes.uuid_of("degree_subject", text(item, "subject")),
-        institution_uuid=codes.uuid_of("institution", institution),
+        subject_uuid=codes.uuid_of("degree_subject", subject),
+        institution_uuid=(
+            (codes.uuid_of("institution", institution) or codes.other_uk_institution_id())
+            if uk
+            else None
+        ),
         uk_degree_uuid=codes.uuid_of("degree_type", text(item, "uk_degree") if uk else None),
         grade_uuid=codes.uuid_of("degree_grade", grade),
         created_at=at,

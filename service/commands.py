@@ -10,10 +10,18 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
-from domain.details import build_degree, build_placement, build_record, merge, validate
+from domain.details import (
+    build_degree,
+    build_placement,
+    build_record,
+    candidate,
+    resolved,
+    validate,
+)
 from domain.errors import ConcurrentChange, NotFound
-from domain.rules import Candidate, Context
+from domain.rules import Candidate, Context, Register, School
 from domain.rules.catalogue import TRAINEE_RULES
+from domain.rules.submission import check_submission
 from domain.trainee import Trainee, trainee_uuid
 from domain.values import Actor, ProviderRef
 from projections.trainee_view import trainee_document, trainee_row
@@ -57,28 +65,57 @@ def load(register: TraineeRegister, slug: str, provider_id: str | None) -> Train
     return trainee
 
 
-def register_trainee(
-    register: TraineeRegister,
+@dataclass(frozen=True)
+class NewTrainee:
+    """A new trainee's record that passed the attribute rules, and what it was judged with."""
+
+    candidate: Candidate
+    context: Context
+
+
+def check_new_trainee(
     *,
-    provider: ProviderRef,
     sent: Mapping[str, object],
     disabilities: Mapping[str, str],
     placements: Sequence[Mapping[str, object]],
     degrees: Sequence[Mapping[str, object]],
-    actor: Actor,
     rules_off: frozenset[str],
     today: date,
+    known: Register,
+    messages: Mapping[str, str] | None = None,
+) -> NewTrainee:
+    """Validate a new record with the attribute rules (pure; runs before the duplicate check)."""
+    context = Context(today, rules_off, messages or {}, known)
+    rewrite = context.on("primary_subject_rewrite")
+    new = NewTrainee(
+        candidate(None, sent, disabilities, placements, degrees, rewrite_primary=rewrite), context
+    )
+    validate(TRAINEE_RULES, new.candidate, new.context)
+    return new
+
+
+def _school_of(item: Mapping[str, object], known: Register) -> School | None:
+    urn = item.get("urn")
+    return known.schools.get(str(urn)) if urn is not None else None
+
+
+def register_trainee(
+    register: TraineeRegister, *, provider: ProviderRef, new: NewTrainee, actor: Actor
 ) -> Written:
-    """Validate a new record, register it and submit it for a TRN."""
-    values = merge(None, sent)
-    candidate = Candidate(values, disabilities, tuple(placements), tuple(degrees), creating=True)
-    validate(TRAINEE_RULES, candidate, Context(today=today, switched_off=rules_off))
+    """Run the submission checks, register the trainee and submit it for a TRN."""
+    c, known = new.candidate, new.context.register
+    check_submission(c, new.context)
     now = datetime.now(UTC)
     trainee = Trainee.register(
         provider=provider,
-        record=build_record(values, disabilities),
-        placements=tuple(build_placement(p, now) for p in placements),
-        degrees=tuple(build_degree(d, now) for d in degrees),
+        record=build_record(resolved(c, known), c.disabilities),
+        placements=tuple(
+            build_placement(
+                {k: v for k, v in p.items() if k != "postcode"}, now, _school_of(p, known)
+            )
+            for p in c.placements
+        ),  # nested placements keep no postcode, as the original's mapper drops it
+        degrees=tuple(build_degree(d, now) for d in c.degrees),
         actor=actor,
         at=now,
     )
@@ -96,6 +133,8 @@ def update_trainee(
     rules_off: frozenset[str],
     today: date,
     expected_version: int | None,
+    known: Register | None = None,
+    messages: Mapping[str, str] | None = None,
 ) -> Written:
     """Merge the sent fields into the record, re-validate the whole, record what changed."""
     trainee = load(register, slug, provider_id)
@@ -103,12 +142,17 @@ def update_trainee(
         raise ConcurrentChange
     restricted = "edits_refused_when_complete" not in rules_off
     trainee.check_editable(refuse_when_complete=restricted)
-    values = merge(trainee.record, sent)
-    merged_disabilities = {**trainee.record.disabilities, **disabilities}
-    candidate = Candidate(values, merged_disabilities, creating=False)
-    validate(TRAINEE_RULES, candidate, Context(today=today, switched_off=rules_off))
+    known = known or Register()
+    context = Context(today, rules_off, messages or {}, known)
+    rewrite = context.on("primary_subject_rewrite")
+    c = candidate(
+        trainee.record, sent, disabilities, degrees=trainee.degrees, rewrite_primary=rewrite
+    )
+    validate(TRAINEE_RULES, c, context)
+    if context.on("submission_on_update"):
+        check_submission(c, context)
     changed = trainee.change_details(
-        record=build_record(values, merged_disabilities),
+        record=build_record(resolved(c, known), c.disabilities),
         actor=actor,
         refuse_when_complete=restricted,
     )

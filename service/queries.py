@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import asyncpg
+
+from domain.rules import Partner, Register, School
+from domain.rules.cycles import known_cycle
+from domain.rules.formats import parse_date
+from projections.trainee_view import first_name_key
 
 IN_TRAINING = ("submitted_for_trn", "trn_received", "recommended_for_award")
 STATUS_CONDITIONS = {
@@ -79,3 +85,46 @@ async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, t
     )
     rows = await pool.fetch(sql, *args)
     return Page([r["doc"] for r in rows], rows[0]["total"] if rows else 0)
+
+
+async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str]) -> Register:
+    """The schools and training partners with these URNs or UKPRNs, in one query."""
+    if not urns and not ukprns:
+        return Register()
+    rows = await pool.fetch(
+        "SELECT 'school' AS kind, urn, NULL AS ukprn, name, town, postcode FROM schools"
+        " WHERE urn = ANY($1::text[])"
+        " UNION ALL SELECT 'partner', urn, ukprn, name, NULL, NULL FROM training_partners"
+        " WHERE urn = ANY($1::text[]) OR ukprn = ANY($2::text[])",
+        sorted(urns), sorted(ukprns),
+    )  # fmt: skip
+    schools = {
+        r["urn"]: School(urn=r["urn"], name=r["name"], town=r["town"], postcode=r["postcode"])
+        for r in rows
+        if r["kind"] == "school"
+    }
+    partners = tuple(
+        Partner(name=r["name"], urn=r["urn"], ukprn=r["ukprn"])
+        for r in rows
+        if r["kind"] != "school"
+    )
+    return Register(schools=schools, partners=partners)
+
+
+async def duplicate_trainees(
+    pool: asyncpg.Pool, provider_id: str, values: Mapping[str, object]
+) -> list[str]:
+    """Documents of the provider's trainees a new record duplicates (domain.md 2.10)."""
+    born = parse_date(values.get("date_of_birth"))
+    cycle = known_cycle(parse_date(values.get("itt_start_date")))
+    if born is None or cycle is None:
+        return []
+    rows = await pool.fetch(
+        "SELECT doc FROM trainees WHERE provider_id = $1 AND date_of_birth = $2"
+        " AND last_name_key = $3 AND start_cycle_year = $4 AND training_route = $5"
+        " AND (first_name_key = $6 OR email_key = $7) ORDER BY created_at, id",
+        provider_id, born, str(values.get("last_name") or "").strip().lower(), cycle,
+        str(values.get("training_route") or ""), first_name_key(str(values.get("first_names"))),
+        str(values.get("email") or "").strip().lower(),
+    )  # fmt: skip
+    return [r["doc"] for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,17 @@ def cycle_dates(day: date | None = None) -> tuple[str, str]:
     return f"{year}-09-01", f"{year + 1}-07-31"
 
 
+# Each default trainee has a surname of its own, so that two of them are never duplicates of
+# each other (same provider, birth date, surname, cycle and route: domain.md 2.10).
+SURNAMES = (f"Doe{n}" for n in itertools.count(1))
+
+
 def trainee(**overrides: Any) -> dict[str, Any]:
     """A valid v2026.1 trainee (minimal body of api.md 4.1a), starting in the current cycle."""
     start, end = cycle_dates()
     data: dict[str, Any] = {
         "first_names": "John",
-        "last_name": "Doe",
+        "last_name": next(SURNAMES),
         "date_of_birth": "1990-01-01",
         "sex": "10",
         "email": "john.doe@example.com",

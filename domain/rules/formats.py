@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-_EMAIL_LOCAL = re.compile(r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~\-]+$")
-_HOST_LABEL = re.compile(r"^(xn|[a-z0-9]+)(-[a-z0-9]+)*$", re.IGNORECASE)
+_EMAIL = re.compile(r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~\-]+@([^.@][^@\s]+)")
+_HOST_LABEL = re.compile(r"^(xn-|[a-z0-9]+)(-[a-z0-9]+)*$", re.IGNORECASE)
 _TLD = re.compile(r"^([a-z]{2,63}|xn--([a-z0-9]+-)*[a-z0-9]+)$", re.IGNORECASE)
 
 
@@ -37,22 +37,22 @@ def parse_int(value: object) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]{1,18}\s*", value):
         return int(value)
-    return None
+    return None  # longer numbers are no course year or id: the original's columns overflow
 
 
 def valid_email(value: str) -> bool:
-    """GOV.UK Notify's e-mail address rules."""
-    address = value.strip()
-    if len(address) > 320 or ".." in address or address.count("@") != 1:
+    """GOV.UK Notify's e-mail address rules, as the original applies them (nothing stripped)."""
+    found = _EMAIL.fullmatch(value)
+    if found is None or len(value) > 320 or ".." in value:
         return False
-    local, host = address.split("@")
-    if not local or not _EMAIL_LOCAL.match(local):
-        return False
+    host = found.group(1)
     labels = host.split(".")
+    while labels and not labels[-1]:  # as Ruby's split, which drops trailing empty fields
+        labels.pop()
     if len(host) > 253 or len(labels) < 2:
         return False
-    if any(not label or len(label) > 63 or not _HOST_LABEL.match(label) for label in labels):
+    if any(len(label) > 63 or not _HOST_LABEL.match(label) for label in labels):
         return False
     return bool(_TLD.match(labels[-1]))

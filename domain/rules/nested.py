@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping
+from datetime import datetime
 
+from domain import codes
 from domain.errors import Problem
+from domain.reference import code_list
 from domain.rules import Candidate, Context, Rule
-from domain.rules.formats import parse_date, parse_int
+from domain.rules.inclusion import inclusion_message
 
 UK_COUNTRIES = frozenset({"XF", "XG", "XH", "XI", "XK"})
 UNDERGRAD_ROUTES = frozenset({"09", "11", "14", "18"})
 NOT_APPLICABLE_URNS = frozenset({"900000", "900010", "900020", "900030"})
-_URN = re.compile(r"^\d{6}$")
+_URN = re.compile(r"[0-9]{6}")
+_LEADING_INTEGER = re.compile(r"\s*([+-]?[0-9]{1,18})")  # more digits: already far too late
+EITHER = "must be entered if specifying a previous UK degree or non-UK degree"
 
 
 def text(item: Mapping[str, object], name: str) -> str | None:
@@ -30,66 +36,127 @@ def is_uk_degree(item: Mapping[str, object]) -> bool:
 
 
 def graduation_year(value: object) -> int | None:
-    """A graduation year from YYYY, a number or a YYYY-MM-DD date."""
-    if isinstance(value, str) and len(value.strip()) == 10:
-        day = parse_date(value)
-        return day.year if day else None
-    year = parse_int(value)
-    return year if year is not None and 1000 <= year <= 9999 else None
+    """The year of a graduation_year (YYYY, a number, YYYY-MM-DD): its leading whole number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, str) and (found := _LEADING_INTEGER.match(value)):
+        return int(found.group(1))
+    return None
+
+
+def _known(list_name: str, code: str | None) -> bool:
+    return code is not None and code_list(list_name).by_code(code) is not None
+
+
+def _code_problem(name: str, list_name: str, code: str | None, ctx: Context) -> Iterator[Problem]:
+    if code is not None and not _known(list_name, code):
+        yield Problem(name, inclusion_message(code, code_list(list_name).codes(), ctx))
 
 
 def degree_problems(item: Mapping[str, object], ctx: Context) -> Iterator[Problem]:
-    """Problems of one degree, named by the degree's own field names."""
-    either = "must be entered if specifying a previous UK degree or non-UK degree"
-    for name in ("subject", "graduation_year"):
-        if text(item, name) is None:
-            yield Problem(name, either)
-    if is_uk_degree(item):
+    """Problems of one degree by its own field names; an unknown subject or grade is missing."""
+    if text(item, "graduation_year") is None:
+        yield Problem("graduation_year", EITHER)
+    else:
+        year, next_year = graduation_year(item.get("graduation_year")) or 0, ctx.today.year + 1
+        if year > next_year:
+            yield Problem("graduation_year", "must be in the past, for example 2014")
+        if not next_year - 60 <= year <= next_year:
+            yield Problem("graduation_year", "is invalid")
+    if not _known("degree_subject", text(item, "subject")):
+        yield Problem("subject", EITHER)
+    uk = is_uk_degree(item)
+    if not uk:
+        yield from _code_problem("country", "country", text(item, "country"), ctx)
+    if uk:
         if text(item, "uk_degree") is None:
             yield Problem("uk_degree", "must be entered if specifying a previous UK degree")
-        if text(item, "grade") is None:
-            yield Problem("grade", either)
+        if not _known("degree_grade", codes.grade(text(item, "grade"))):
+            yield Problem("grade", EITHER)
+        yield from _code_problem("uk_degree", "degree_type", text(item, "uk_degree"), ctx)
     else:
         if text(item, "non_uk_degree") is None:
             yield Problem("non_uk_degree", "must be entered if specifying a previous non-UK degree")
-    raw_year = item.get("graduation_year")
-    if text(item, "graduation_year") is not None:
-        year = graduation_year(raw_year)
-        next_year = ctx.today.year + 1
-        if year is None:
-            yield Problem("graduation_year", "is invalid")
-        elif year > next_year:
-            yield Problem("graduation_year", "must be in the past, for example 2014")
-        elif year < next_year - 60:
-            yield Problem("graduation_year", "is invalid")
+        yield from _code_problem("non_uk_degree", "degree_type", text(item, "non_uk_degree"), ctx)
 
 
-def placement_problems(item: Mapping[str, object]) -> Iterator[Problem]:
-    """Problems of one placement: a six-digit URN, a name unless the URN says it all."""
-    urn = text(item, "urn")
-    if urn is not None and not _URN.match(urn):
+def placement_problems(
+    item: Mapping[str, object], schools: Collection[str] = frozenset()
+) -> Iterator[Problem]:
+    """Problems of one placement: a six-digit URN; a name unless a school or magic URN."""
+    raw = item.get("urn")
+    urn = str(raw) if raw is not None else ""
+    if urn.strip() and not _URN.fullmatch(urn):
         yield Problem("urn", "is invalid")
-    if text(item, "name") is None and urn not in NOT_APPLICABLE_URNS:
+    if text(item, "name") is None and urn not in NOT_APPLICABLE_URNS and urn not in schools:
         yield Problem("name", "can't be blank")
 
 
+def _label(list_name: str, code: str | None) -> str | None:
+    entry = code_list(list_name).by_code(code) if code else None
+    if entry is None:
+        return None
+    return (entry.name or entry.display_name) if list_name == "country" else entry.display_name
+
+
+def _year_key(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value, "%Y-%m-%d").year
+        except ValueError:
+            return value
+    return value
+
+
+def duplicate_key(item: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
+    """What two degrees of a request are compared on: mapped details, blanks and unknowns out."""
+    uk = is_uk_degree(item)
+    details: dict[str, object] = {
+        "subject": _label("degree_subject", text(item, "subject")),
+        "graduation_year": _year_key(item.get("graduation_year")),
+        "country": None if uk else _label("country", text(item, "country")),
+        "uk_degree": _label("degree_type", text(item, "uk_degree")),
+        "non_uk_degree": _label("degree_type", text(item, "non_uk_degree")),
+        "grade": _label("degree_grade", codes.grade(text(item, "grade"))),
+    }
+    return tuple((k, v) for k, v in details.items() if v is not None and str(v).strip())
+
+
 def degrees_required(c: Candidate, ctx: Context) -> Iterator[Problem]:
-    """Postgraduate routes need at least one degree on create."""
+    """Postgraduate routes need at least one degree."""
     route = c.text("training_route")
-    if c.creating and route is not None and route not in UNDERGRAD_ROUTES and not c.degrees:
+    if route is not None and route not in UNDERGRAD_ROUTES and not c.degrees:
         yield Problem(
             "degrees_attributes", "must be entered if specifying a postgraduate training_route"
         )
 
 
+def degrees_unique(c: Candidate, ctx: Context) -> Iterator[Problem]:
+    """Two degrees of one request cannot have the same details."""
+    if not c.creating:
+        return
+    keys = Counter(key for degree in c.degrees if (key := duplicate_key(degree)))
+    if any(n > 1 for n in keys.values()):
+        yield Problem("degrees_attributes", "contains duplicate degrees")
+
+
 def nested_items(c: Candidate, ctx: Context) -> Iterator[Problem]:
-    """Each nested degree and placement is valid."""
+    """Each placement and degree sent with a new trainee is valid."""
+    if not c.creating:
+        return
+    for placement in c.placements:
+        for p in placement_problems(placement, ctx.register.schools.keys()):
+            yield Problem(p.field, p.message, nested_under="placements_attributes")
     for degree in c.degrees:
         for p in degree_problems(degree, ctx):
             yield Problem(p.field, p.message, nested_under="degrees_attributes")
-    for placement in c.placements:
-        for p in placement_problems(placement):
-            yield Problem(p.field, p.message, nested_under="placements_attributes")
 
 
-RULES = (Rule("degrees_required", degrees_required), Rule("nested_items", nested_items))
+DEGREES_REQUIRED = Rule("degrees_required", degrees_required)
+DEGREES_UNIQUE = Rule("duplicate_degrees_in_request", degrees_unique)
+NESTED_ITEMS = Rule("nested_items", nested_items)
+RULES = (DEGREES_REQUIRED, DEGREES_UNIQUE, NESTED_ITEMS)

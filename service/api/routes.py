@@ -8,11 +8,13 @@ from litestar import Controller
 from service.api.actions import ActionsController
 from service.api.docs import DocsController
 from service.api.info import InfoController
+from service.api.reference import ReferenceDataController
 from service.api.subresources import DegreesController, PlacementsController
 from service.api.trainees import TraineesController
 
 API_CONTROLLERS: tuple[type[Controller], ...] = (
     InfoController,
+    ReferenceDataController,
     TraineesController,
     ActionsController,
     PlacementsController,

@@ -14,14 +14,23 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from domain.errors import ValidationFailed
+from domain.rules.submission import SubmissionFailed
 from domain.values import ProviderRef
 from service import commands
 from service.api.context import AnyRequest, Caller, provide_caller
 from service.api.filters import parse_filter
 from service.api.requests import TraineeInput, convert, data_object, disabilities_of, fields_of
-from service.api.responses import ApiError, json, not_found, raw_json, trainee_invalid
+from service.api.responses import (
+    ApiError,
+    counted,
+    errors,
+    json,
+    not_found,
+    raw_json,
+    trainee_invalid,
+)
 from service.clock import today
-from service.queries import trainee_document, trainee_page
+from service.queries import duplicate_trainees, register_entries, trainee_document, trainee_page
 
 T = TypeVar("T")
 
@@ -111,26 +120,37 @@ class TraineesController(Controller):
     @post("/", status_code=201)
     async def create_trainee(self, request: AnyRequest, caller: NamedDependency[Caller]) -> Any:
         """Register a trainee (with nested placements and degrees) and submit it for a TRN."""
+        pool = request.app.state.read_pool
         try:
             fields, disabilities = trainee_write(data_object(await request.body()), caller)
             placements = [fields_of(p) for p in fields.pop("placements_attributes", [])]
             degrees = [fields_of(d) for d in fields.pop("degrees_attributes", [])]
+            new = commands.check_new_trainee(
+                sent=fields,
+                disabilities=disabilities,
+                placements=placements,
+                degrees=degrees,
+                rules_off=caller.version.rules_off,
+                messages=caller.version.messages,
+                today=today(),
+                known=await register_entries(pool, *mentioned(fields, placements)),
+            )
+            found = await duplicate_trainees(pool, caller.client.provider_id, new.candidate.values)
+            if found:
+                raise duplicate_trainee(found, caller)
             written = await in_executor(
                 request,
                 commands.register_trainee,
                 provider=ProviderRef(
                     provider_id=caller.client.provider_id, ukprn=caller.client.ukprn
                 ),
-                sent=fields,
-                disabilities=disabilities,
-                placements=placements,
-                degrees=degrees,
+                new=new,
                 actor=caller.actor(),
-                rules_off=caller.version.rules_off,
-                today=today(),
             )
         except ValidationFailed as failed:
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
+        except SubmissionFailed as failed:
+            raise submission_invalid(failed.sections) from None
         return json({"data": caller.version.render(written.document)}, 201, etag(written.version))
 
     @put("/{trainee_id:str}")
@@ -155,6 +175,7 @@ class TraineesController(Controller):
             fields, disabilities = trainee_write(data_object(await request.body()), caller)
             fields.pop("placements_attributes", None)
             fields.pop("degrees_attributes", None)
+            known = await register_entries(request.app.state.read_pool, *mentioned(fields, []))
             written = await in_executor(
                 request,
                 commands.update_trainee,
@@ -166,10 +187,37 @@ class TraineesController(Controller):
                 rules_off=caller.version.rules_off,
                 today=today(),
                 expected_version=expected,
+                known=known,
+                messages=caller.version.messages,
             )
         except ValidationFailed as failed:
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
+        except SubmissionFailed as failed:  # v2025.0 and older check the submission on update
+            raise submission_invalid(failed.sections) from None
         return json({"data": caller.version.render(written.document)}, 200, etag(written.version))
+
+
+def mentioned(
+    fields: dict[str, Any], placements: list[dict[str, Any]]
+) -> tuple[set[str], set[str]]:
+    """The URNs and UKPRNs a trainee body names, to look up in the register."""
+    urns = [fields.get("training_partner_urn"), fields.get("employing_school_urn")]
+    urns += [p.get("urn") for p in placements]
+    ukprn = fields.get("training_partner_ukprn")
+    return {str(u) for u in urns if u is not None}, {str(ukprn)} if ukprn is not None else set()
+
+
+def duplicate_trainee(documents: list[str], caller: Caller) -> ApiError:
+    """409 listing the provider's trainees the new one duplicates, in the caller's version."""
+    body = errors("Conflict", "This trainee is already in Register")
+    body["data"] = [caller.version.render(msgspec.json.decode(doc)) for doc in documents]
+    return ApiError(409, body)
+
+
+def submission_invalid(sections: dict[str, dict[str, list[str]]]) -> ApiError:
+    """422 for the second-stage checks: errors keyed by section, counted by section."""
+    message = counted(len(sections), "trainee from being saved")
+    return ApiError(422, {"message": message, "errors": sections})
 
 
 def enhanced(request: AnyRequest) -> bool:

@@ -119,12 +119,12 @@ async def test_enhanced_errors_group_messages_by_field_and_nest_degrees(client, 
     response = await post(client, provider, {"data": body}, {"Enhanced-Errors": "true"})
     assert response.status_code == 422
     assert response.json() == {
-        "message": "Validation failed: 5 errors prohibited this trainee from being saved",
+        "message": "Validation failed: 6 errors prohibited this trainee from being saved",
         "errors": {
             "first_names": ["can't be blank"],
             "degrees_attributes": {
                 "grade": ["must be entered if specifying a previous UK degree or non-UK degree"],
-                "graduation_year": ["must be in the past, for example 2014"],
+                "graduation_year": ["must be in the past, for example 2014", "is invalid"],
             },
             "placements_attributes": {"urn": ["is invalid"], "name": ["can't be blank"]},
         },

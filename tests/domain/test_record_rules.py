@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.rules import Candidate, Context, check_all
+from domain.rules import OLDER_BEHAVIOURS, Candidate, Context, check_all
 from domain.rules.formats import parse_date, valid_email
 from domain.rules.record import RULES
 
@@ -46,7 +46,7 @@ def test_study_mode_is_optional_for_early_years_assessment_only() -> None:
 def test_a_version_can_switch_the_assessment_only_exemption_off() -> None:
     values = {**VALID, "study_mode": None, "training_route": "16"}
     context = Context(
-        today=TODAY, switched_off=frozenset({"study_mode_optional_for_assessment_only"})
+        today=TODAY, switched_off=OLDER_BEHAVIOURS | {"study_mode_optional_for_assessment_only"}
     )
     assert [p.field for p in check_all(RULES, Candidate(values, {}), context)] == ["study_mode"]
 

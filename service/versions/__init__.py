@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from domain.rules import OLDER_BEHAVIOURS
 from service.versions import v0_1, v1_0_pre, v2025_0, v2026_0
 from service.versions.base import VERSION_SEGMENT, ApiVersion, VersionChange
 
-HEAD = ApiVersion(name="v2026.1")
+HEAD = ApiVersion(name="v2026.1", rules_off=OLDER_BEHAVIOURS)
 CHANGES: tuple[VersionChange, ...] = (
     v2026_0.CHANGE,
     v2025_0.CHANGE,

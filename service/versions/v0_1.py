@@ -1,5 +1,6 @@
 """v0.1 (22 Apr 2024 - 10 Jul 2025), as its change from v1.0-pre (api.md 10a)."""
 
+from domain.rules.inclusion import INCLUSION, INCLUSION_TRUNCATED
 from service.versions.base import VersionChange
 from service.versions.v1_0_pre import (
     DEFER_STATE,
@@ -30,6 +31,8 @@ CHANGE = VersionChange(
         RECOMMEND_DEGREE: RECOMMEND_DEGREE,
         RECOMMEND_DATE_BLANK: "qts_standards_met_date can't be blank",
         DEGREES_REQUIRED: "Degrees attributes can't be blank",
+        "inclusion": INCLUSION,
+        "inclusion_truncated": INCLUSION_TRUNCATED,
     },
     humanised_labels=True,
 )

@@ -44,6 +44,8 @@ CHANGE = VersionChange(
             "duplicate_degrees_in_request",
             "training_initiative_availability",
             "fund_code_inclusion",
+            "fund_code",
+            "funding_method",
         }
     ),
     rules_on=frozenset({"itt_qualification_aim_integer_bug", "funding_v1_0_pre"}),
@@ -56,6 +58,15 @@ CHANGE = VersionChange(
                 "Trainee degree information must be completed before QTS recommendation",
             ),
             (RECOMMEND_DATE_BLANK, "QTS standards met date can't be blank"),
+            ("inclusion", "has invalid reference data values"),
+            ("inclusion_truncated", "has invalid reference data values"),
+            *[
+                (
+                    f"{field} might contain duplicate values",
+                    "Course subject fields contain duplicate values",
+                )
+                for field in ("course_subject_2", "course_subject_3")
+            ],
             *[(f"withdrawal_date {m}", f"Withdraw date {m}") for m in WITHDRAWAL_DATE_MESSAGES],
             ("trigger is not included in the list", "Trigger is not included in the list"),
             (

@@ -22,6 +22,8 @@ CHANGE = VersionChange(
             "course_year_integer",
             "additional_training_initiative",
             "primary_subject",
+            "partner_errors_by_field",
+            "fund_code_exception_2026",
         }
     ),
     rules_on=frozenset({"route_02", "primary_subject_rewrite", "submission_on_update"}),

@@ -14,7 +14,7 @@ from service import lifecycle
 from service.api.context import AnyRequest, Caller, provide_caller
 from service.api.requests import data_object
 from service.api.responses import json, not_found, unprocessable
-from service.api.trainees import etag, in_executor
+from service.api.writes import etag, in_executor
 from service.clock import today
 from service.commands import Written
 

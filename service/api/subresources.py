@@ -14,7 +14,7 @@ from service import subresources
 from service.api.context import AnyRequest, Caller, provide_caller
 from service.api.requests import data_object
 from service.api.responses import ApiError, errors, json, not_found
-from service.api.trainees import etag, in_executor
+from service.api.writes import etag, in_executor
 from service.clock import today
 from service.queries import trainee_document
 

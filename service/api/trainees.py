@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import math
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 from litestar import Controller, get, patch, post, put
@@ -29,41 +26,9 @@ from service.api.responses import (
     raw_json,
     trainee_invalid,
 )
+from service.api.writes import etag, if_match, in_executor
 from service.clock import today
 from service.queries import duplicate_trainees, register_entries, trainee_document, trainee_page
-
-T = TypeVar("T")
-
-
-async def in_executor(request: AnyRequest, fn: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a write use case on the executor sized to the write pool."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(
-        request.app.state.executor, functools.partial(fn, request.app.state.register, **kwargs)
-    )
-
-
-def etag(version: int) -> dict[str, str]:
-    """The ETag header of a trainee at a version (clients send it back in If-Match)."""
-    return {"ETag": f'"{version}"'}
-
-
-def if_match(request: AnyRequest) -> int | None:
-    """The version a client expects, from If-Match; None when not sent."""
-    value = request.headers.get("if-match")
-    if not value:
-        return None
-    digits = value.strip().strip("W/").strip('"')
-    if not digits.isdigit():
-        raise ApiError(
-            412,
-            {
-                "errors": [
-                    {"error": "PreconditionFailed", "message": "If-Match must be a trainee version"}
-                ]
-            },
-        )
-    return int(digits)
 
 
 def trainee_write(data: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], dict[str, str]]:

@@ -181,6 +181,9 @@ async def status(dsn: str) -> list[dict[str, Any]]:
         state = await conn.fetchrow(
             "SELECT position, rebuilt_at FROM projection_state WHERE name = $1", LIVE
         )
+        from projections import audit_log
+
+        audit = await audit_log.status(conn, head)
     finally:
         await conn.close()
     return [{
@@ -189,4 +192,4 @@ async def status(dsn: str) -> list[dict[str, Any]]:
         "last_rebuild_position": state["position"] if state else None,
         "last_rebuilt_at": state["rebuilt_at"].isoformat() if state and state["rebuilt_at"]
         else None,
-    }]  # fmt: skip
+    }, audit]  # fmt: skip

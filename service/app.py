@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 from litestar import Litestar, Response
 from litestar.exceptions import NotFoundException
+from litestar.types import ASGIApp
 
 from domain.errors import ConcurrentChange, NotFound, StateTransitionRefused, ValidationFailed
 from service.api.context import AnyRequest
@@ -28,7 +28,13 @@ from service.api.routes import CONTROLLERS
 from service.commands import StoreUnavailable
 from service.config import Settings
 from service.database import Database
-from service.eventstore import open_register
+from service.eventstore import TraineeRegister, open_register
+from service.observability.logs import configure
+from service.observability.metrics import Metrics
+from service.observability.middleware import Edge, too_large_body
+from service.observability.probes import PROBES
+from service.ratelimit import sweep
+from service.timeouts import DeadlineExecutor, bound_write_waits, read_pool
 from service.versions import HEAD, VERSIONS
 
 log = logging.getLogger("trainees")
@@ -57,6 +63,31 @@ def _domain_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     return _answer(UNAVAILABLE)
 
 
+def _unavailable(request: AnyRequest, exc: Exception) -> Response[Any]:
+    """The database did not answer in time: 503, never a hang or a 500."""
+    log.warning("database unavailable", extra={"error": type(exc).__name__})
+    return _answer(UNAVAILABLE)
+
+
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    StoreUnavailable, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+    asyncpg.InsufficientResourcesError, asyncpg.exceptions.OperatorInterventionError,
+)  # fmt: skip
+"""Errors that mean the database is away or overloaded (TimeoutError is an OSError)."""
+
+
+def _count_events(register: TraineeRegister, metrics: Metrics) -> None:
+    """Count the events this process appends, on the way out of every save."""
+    save = register.save
+
+    def counted(*objs: Any, **kwargs: Any) -> Any:
+        recordings = save(*objs, **kwargs)
+        metrics.events.inc(len(recordings))
+        return recordings
+
+    register.save = counted  # type: ignore[method-assign]
+
+
 def _plain_not_found(request: AnyRequest, exc: NotFoundException) -> Response[Any]:
     return Response(content={"status_code": 404, "detail": "Not Found"}, status_code=404)
 
@@ -68,28 +99,38 @@ def _unexpected(request: AnyRequest, exc: Exception) -> Response[Any]:
 
 def create_app(settings: Settings, database: Database) -> Litestar:
     """The API application for one database."""
+    configure(settings.log_level)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.read_pool = await asyncpg.create_pool(
-            database.url, min_size=1, max_size=settings.read_pool_size, command_timeout=10
+        app.state.metrics = metrics
+        app.state.read_pool = await read_pool(
+            database.url, settings.read_pool_size, settings.db_timeout
         )
-        app.state.executor = ThreadPoolExecutor(
-            max_workers=settings.write_pool_size, thread_name_prefix="write"
-        )
+        app.state.executor = DeadlineExecutor(settings.write_pool_size, settings.write_timeout)
         app.state.register = await asyncio.to_thread(
             open_register, database, settings.write_pool_size
         )
+        bound_write_waits(app.state.register, settings.db_timeout / 10)
+        _count_events(app.state.register, metrics)
+        every = max(60, 2 * settings.rate_limit_window)
+        sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))
         try:
             yield
         finally:
+            sweeper.cancel()
             app.state.executor.shutdown(wait=True)
             app.state.register.close()
             await app.state.read_pool.close()
 
-    return Litestar(
-        route_handlers=[*CONTROLLERS, *fallbacks(CONTROLLERS)],
+    def too_large(request: AnyRequest, exc: Exception) -> Response[Any]:
+        return Response(content=too_large_body(settings.max_body_bytes), status_code=413,
+                        media_type="application/json")  # fmt: skip
+
+    app = Litestar(
+        route_handlers=[*CONTROLLERS, *fallbacks(CONTROLLERS), *PROBES],
         lifespan=[lifespan],
         exception_handlers={
             ApiError: _api_error,
@@ -97,12 +138,15 @@ def create_app(settings: Settings, database: Database) -> Litestar:
             StateTransitionRefused: _domain_error,
             NotFound: _domain_error,
             ConcurrentChange: _domain_error,
-            StoreUnavailable: _domain_error,
-            asyncpg.PostgresConnectionError: _domain_error,
-            asyncpg.TooManyConnectionsError: _domain_error,
-            TimeoutError: _domain_error,
+            **dict.fromkeys(UNAVAILABLE_ERRORS, _unavailable),
             NotFoundException: _plain_not_found,
+            413: too_large,
             500: _unexpected,
         },
+        request_max_body_size=settings.max_body_bytes,
+        logging_config=None,  # the service's own JSON logs (service.observability.logs)
         openapi_config=None,
     )
+    edge: ASGIApp = Edge(app.asgi_handler, settings, metrics)
+    app.asgi_handler = edge  # outermost: sees every request, routed or not
+    return app

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
 
 class SettingError(ValueError):
     """A setting has a value the service cannot use; the message names it."""
@@ -24,6 +26,26 @@ def _int(name: str, default: int, minimum: int = 1) -> int:
     return value
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value <= 3600:
+        raise SettingError(f"{name} must be more than 0 and at most 3600 seconds, got {raw}")
+    return value
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or default).lower()
+    if value not in choices:
+        raise SettingError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the service, with its default."""
@@ -33,6 +55,15 @@ class Settings:
     write_pool_size: int
     read_pool_size: int
     current_version: str
+    log_level: str = "info"
+    rate_limit: int = 100
+    rate_limit_window: int = 60
+    max_body_bytes: int = 1_048_576
+    db_timeout: float = 5.0
+    write_timeout: float = 15.0
+    ready_max_lag: int = 100_000
+    worker_batch_size: int = 1000
+    worker_idle: float = 0.5
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -46,4 +77,13 @@ class Settings:
             write_pool_size=_int("TRAINEES_WRITE_POOL_SIZE", 8),
             read_pool_size=_int("TRAINEES_READ_POOL_SIZE", 8),
             current_version=os.environ.get("TRAINEES_CURRENT_VERSION") or "v2026.1",
+            log_level=_choice("TRAINEES_LOG_LEVEL", "info", LOG_LEVELS),
+            rate_limit=_int("TRAINEES_RATE_LIMIT", 100),
+            rate_limit_window=_int("TRAINEES_RATE_LIMIT_WINDOW", 60),
+            max_body_bytes=_int("TRAINEES_MAX_BODY_BYTES", 1_048_576, minimum=1024),
+            db_timeout=_seconds("TRAINEES_DB_TIMEOUT", 5.0),
+            write_timeout=_seconds("TRAINEES_WRITE_TIMEOUT", 15.0),
+            ready_max_lag=_int("TRAINEES_READY_MAX_LAG", 100_000, minimum=0),
+            worker_batch_size=_int("TRAINEES_WORKER_BATCH_SIZE", 1000),
+            worker_idle=_seconds("TRAINEES_WORKER_IDLE", 0.5),
         )

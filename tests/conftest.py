@@ -73,6 +73,7 @@ def settings(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Se
         write_pool_size=4,
         read_pool_size=4,
         current_version="v2026.1",
+        rate_limit=1_000_000,  # every test client shares one address; tests/ops tests the limit
     )
 
 

@@ -33,7 +33,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # exit handlers run (they stop the embedded PostgreSQL server).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(create_app(settings, database), host=args.host, port=args.port,
-                log_level="warning", timeout_graceful_shutdown=10)  # fmt: skip
+                log_level="warning", log_config=None,  # the service's JSON lines only
+                timeout_graceful_shutdown=10)  # fmt: skip
     return 0
 
 

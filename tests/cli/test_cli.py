@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,17 +48,18 @@ class Server:
 
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
+        # output goes to a file: a pipe nobody reads would fill up and block the server
+        self.output = tempfile.NamedTemporaryFile(prefix="trainees-serve-", suffix=".log")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
-            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=env, cwd=ROOT, stdout=self.output, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
-        assert self.process.stdout is not None
-        self.banner = self.process.stdout.readline()
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 httpx.get(self.url + "/api/v2026.1/info", timeout=1)
+                self.banner = Path(self.output.name).read_text().splitlines()[0]
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -66,7 +68,9 @@ class Server:
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
+        code = self.process.wait(timeout=30)
+        self.output.close()
+        return code
 
 
 def provider_and_token(env: dict[str, str], ukprn: str) -> str:

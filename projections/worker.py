@@ -1,0 +1,95 @@
+"""The projection worker: follows the notification log into each asynchronous projection.
+
+One worker runs per projection at a time: it holds a PostgreSQL advisory lock named after the
+projection for as long as its connection lives, so a second replica waits for the lock instead
+of processing the same events, and takes over when the first one stops or dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from uuid import UUID
+
+import asyncpg
+from eventsourcing.persistence import Mapper
+
+from projections import audit_log
+from service.eventstore import EVENTS_TABLE
+
+ASYNCHRONOUS = (audit_log.NAME,)
+"""The projections a worker maintains (the trainee view is written inline instead)."""
+
+log = logging.getLogger("trainees.worker")
+_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('trainees projection ' || $1, 0))"
+
+
+async def _pause(seconds: float, *wake: asyncio.Event) -> None:
+    """Sleep, waking early when any of the events is set."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in wake]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def _hold_lock(conn: asyncpg.Connection, name: str, stop: asyncio.Event) -> bool:
+    """Wait for the projection's lock; False when asked to stop first."""
+    waiting = False
+    while not stop.is_set():
+        if await conn.fetchval(_LOCK, name):
+            log.info("projection lock held", extra={"projection": name})
+            return True
+        if not waiting:
+            log.info("projection lock held elsewhere; waiting", extra={"projection": name})
+            waiting = True
+        await _pause(1.0, stop)
+    return False
+
+
+async def _follow(
+    dsn: str, mapper: Mapper[UUID], stop: asyncio.Event, *, once: bool, batch: int, idle: float
+) -> int:
+    """One connection's life: take the lock, then apply batches; events applied."""
+    applied = 0
+    appended = asyncio.Event()
+    conn = await asyncpg.connect(dsn, timeout=10)
+    try:
+        if not await _hold_lock(conn, audit_log.NAME, stop):
+            return applied
+        # Writers that append through the server-side function NOTIFY this channel: wake at
+        # once instead of waiting for the next poll.
+        await conn.add_listener(EVENTS_TABLE, lambda *_: appended.set())
+        while not stop.is_set():
+            appended.clear()
+            count = await audit_log.step(conn, mapper, batch)
+            applied += count
+            if count:
+                log.debug("batch applied", extra={"projection": audit_log.NAME, "events": count})
+            elif once:
+                break
+            else:
+                await _pause(idle, stop, appended)
+    finally:
+        await conn.close()  # also releases the lock
+    return applied
+
+
+async def run(
+    dsn: str, mapper: Mapper[UUID], stop: asyncio.Event, *,
+    once: bool = False, batch: int = 1000, idle: float = 0.5,
+) -> int:  # fmt: skip
+    """Keep the asynchronous projections up to date until stopped (or caught up, with once)."""
+    applied = 0
+    while not stop.is_set():
+        try:
+            applied += await _follow(dsn, mapper, stop, once=once, batch=batch, idle=idle)
+            if once:
+                break
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            if once:
+                raise
+            log.warning("database unavailable; retrying", extra={"error": type(exc).__name__})
+            await _pause(1.0, stop)
+    return applied

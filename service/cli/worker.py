@@ -1,0 +1,71 @@
+"""The projection worker command: `trainees projections run [--once]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper
+
+from service.cli.common import database_for
+from service.config import Settings
+from service.observability.logs import configure
+
+
+def cmd_projections_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Follow the event store into the asynchronous projections; --once: catch up and exit."""
+    from projections.worker import run
+    from service.eventstore import open_register
+
+    configure(settings.log_level)
+    database = database_for(settings)
+    register = open_register(database, 1)  # creates the events table on a new database
+    mapper = register.mapper
+    register.close()
+
+    async def main() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        return await run(database.url, mapper, stop, once=args.once,
+                         batch=args.batch_size or settings.worker_batch_size,
+                         idle=settings.worker_idle)  # fmt: skip
+
+    applied = asyncio.run(main())
+    print(f"projections: applied {applied:,} events")
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _projections(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """The sub-commands of `trainees projections` (the records module creates it)."""
+    parser = sub.choices["projections"]
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `projections run`."""
+    run = _projections(sub).add_parser("run", help=cmd_projections_run.__doc__)
+    run.add_argument("--once", action="store_true", help="catch up with the event store and exit")
+    run.add_argument("--batch-size", type=_positive, help="events per transaction")
+    run.set_defaults(run=cmd_projections_run)
+
+
+def rebuild_audit_log(dsn: str, mapper: Mapper[UUID], batch_size: int) -> int:
+    """Rebuild the audit log (called by `trainees projections rebuild`) and report it."""
+    from projections.audit_log import rebuild
+
+    report = asyncio.run(rebuild(dsn, mapper, batch_size))
+    rate = report.events / report.seconds if report.seconds else 0
+    print(f"audit_log: {report.events:,} events in {report.seconds:.2f}s "
+          f"({rate:,.0f} events/s), position {report.position}")  # fmt: skip
+    return 0

@@ -1,0 +1,1 @@
+"""Operating the service: request logs, metrics, probes and the middleware that feeds them."""

@@ -1,0 +1,145 @@
+"""The outermost layer of every HTTP request: id, body limit, rate limit, access log, metrics.
+
+It wraps the whole Litestar application (unknown paths included), before routing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+
+from service import ratelimit
+from service.config import Settings
+from service.observability.logs import ACCESS
+from service.observability.metrics import Metrics
+from service.versions import VERSIONS
+
+log = logging.getLogger("trainees.http")
+RETRY_LATER = b"Retry later\n"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def request_id(given: str | None) -> str:
+    """The client's X-Request-Id when sensible, else a new one."""
+    if given and len(given) <= 64 and given.isprintable():
+        return given
+    return uuid.uuid4().hex
+
+
+def version_of(path: str) -> str:
+    """The API version a path addresses: a known version, `unknown`, or `none` outside /api."""
+    parts = path.split("/", 3)
+    if len(parts) < 3 or parts[1] != "api":
+        return "none"
+    return parts[2] if parts[2] in VERSIONS else "unknown"
+
+
+def too_large(length: str | None, limit: int) -> bool:
+    """Whether a Content-Length announces more than the limit (a bad one is left to the app)."""
+    return bool(length and length.isdigit() and int(length) > limit)
+
+
+async def _answer(send: Send, status: int, body: bytes, media: bytes, **headers: str) -> None:
+    extra = [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
+    start: HTTPResponseStartEvent = {"type": "http.response.start", "status": status,
+        "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode()),
+                    *extra]}  # fmt: skip
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def too_large_body(limit: int) -> bytes:
+    """The 413 body."""
+    return msgspec.json.encode({"errors": [{"error": "PayloadTooLarge",
+        "message": f"The request body must be at most {limit} bytes"}]})  # fmt: skip
+
+
+class Edge:
+    """ASGI middleware in front of the application."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, metrics: Metrics) -> None:
+        self.app = app
+        self.settings = settings
+        self.metrics = metrics
+        self.too_large = too_large_body(settings.max_body_bytes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        rid = request_id(_header(scope, b"x-request-id"))
+        state: dict[str, Any] = scope.setdefault("state", {})
+        state["request_id"] = rid
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", ()))
+                message["headers"] = [*headers, (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            if not await self._refused(scope, state, send_with_id):
+                await self.app(scope, receive, send_with_id)
+        finally:
+            self._record(scope, state, rid, status, time.perf_counter() - started)
+
+    async def _refused(self, scope: Scope, state: dict[str, Any], send: Send) -> bool:
+        """Answer 413 or 429 without going further; False lets the request through."""
+        if too_large(_header(scope, b"content-length"), self.settings.max_body_bytes):
+            await _answer(send, 413, self.too_large, b"application/json")
+            return True
+        if not scope["path"].startswith("/api"):
+            return False
+        verdict = await self._count(scope)
+        if verdict is None:
+            return False
+        state["provider_id"] = verdict.provider_id
+        if verdict.allowed:
+            return False
+        self.metrics.throttled.inc()
+        await _answer(send, 429, RETRY_LATER, b"text/plain", retry_after=str(verdict.retry_after))
+        return True
+
+    async def _count(self, scope: Scope) -> ratelimit.Verdict | None:
+        """Count the request; None when the database cannot (the request goes on: fail open)."""
+        client = scope.get("client")
+        key, digest = ratelimit.client_key(_header(scope, b"authorization"),
+                                           client[0] if client else None)  # fmt: skip
+        s = self.settings
+        try:
+            pool = scope["app"].state.read_pool
+            return await ratelimit.hit(pool, key, digest, s.rate_limit, s.rate_limit_window,
+                                       s.db_timeout)  # fmt: skip
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.warning("rate limit not checked", extra={"error": type(exc).__name__})
+            return None
+
+    def _record(
+        self, scope: Scope, state: dict[str, Any], rid: str, status: int, seconds: float
+    ) -> None:
+        route = scope.get("path_template") or "unrouted"
+        version = version_of(scope["path"])
+        method = str(scope.get("method", "GET"))
+        self.metrics.observe(version, route, method, status, seconds)
+        ACCESS.info("request", extra={
+            "request_id": rid, "method": method, "route": route, "version": version,
+            "status": status, "duration_ms": round(seconds * 1000, 2),
+            "provider_id": state.get("provider_id"),
+        })  # fmt: skip

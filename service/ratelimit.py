@@ -1,0 +1,77 @@
+"""Request rate limiting shared by every API replica: fixed windows counted in PostgreSQL.
+
+Each client (a token, by its hash; else the client IP address) has one row holding the index
+of its current window (epoch seconds // window length, on the database clock, so every replica
+agrees) and the hits in it. One statement per request upserts the row: a hit in the same window
+adds one, a hit in a later window starts the count again at one. The row lock taken by the
+upsert makes concurrent hits of one client count exactly; different clients never wait for each
+other. The same statement returns the seconds left in the window (the Retry-After) and the
+provider the token belongs to (for the access log), so a request costs one round trip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import asyncpg
+
+from service.accounts import bearer, token_hash
+
+_HIT = """
+WITH now AS (SELECT extract(epoch FROM clock_timestamp()) AS s),
+hit AS (
+    INSERT INTO rate_limit_counters AS c (key, window_start, hits)
+    SELECT $1, floor(now.s / $2)::bigint, 1 FROM now
+    ON CONFLICT (key) DO UPDATE
+       SET hits = CASE WHEN EXCLUDED.window_start > c.window_start THEN 1 ELSE c.hits + 1 END,
+           window_start = greatest(c.window_start, EXCLUDED.window_start)
+    RETURNING hits, window_start
+)
+SELECT hit.hits,
+       greatest(1, ceil((hit.window_start + 1) * $2 - now.s))::int AS retry_after,
+       (SELECT provider_id::text FROM api_tokens WHERE token_hash = $3) AS provider_id
+  FROM hit, now
+"""
+_SWEEP = """
+DELETE FROM rate_limit_counters
+ WHERE window_start < floor(extract(epoch FROM clock_timestamp()) / $1)::bigint - 1
+"""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of counting one request."""
+
+    allowed: bool
+    retry_after: int
+    provider_id: str | None
+
+
+def client_key(authorization: str | None, client_ip: str | None) -> tuple[str, str | None]:
+    """The counter key of a request and its token hash: the token when sent, else the IP."""
+    token = bearer(authorization)
+    if token is not None:
+        digest = token_hash(token)
+        return "token:" + digest, digest
+    return "ip:" + (client_ip or "unknown"), None
+
+
+async def hit(
+    pool: asyncpg.Pool, key: str, digest: str | None, limit: int, window: int, timeout: float
+) -> Verdict:
+    """Count one request of a client and say whether it is within the limit."""
+    (hits, retry_after, provider_id), *_ = await pool.fetch(
+        _HIT, key, window, digest, timeout=timeout
+    )  # an upsert with RETURNING always yields its one row
+    return Verdict(hits <= limit, retry_after, provider_id)
+
+
+async def sweep(pool: asyncpg.Pool, window: int, every: float) -> None:
+    """Delete the counters of clients idle for a whole window, forever (a background task)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await pool.execute(_SWEEP, window)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            continue  # the database is away; try again next time

@@ -1,0 +1,1 @@
+"""Operating the service: probes, metrics, logs, protection, migrations, workers, deployment."""

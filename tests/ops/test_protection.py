@@ -1,0 +1,95 @@
+"""Rate limiting per token (shared by every replica through PostgreSQL) and the body size limit."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+
+import asyncpg
+
+from tests.bodies import trainee
+from tests.conftest import new_provider
+
+V = "/api/v2026.1"
+
+
+async def fresh_window(seconds: int) -> None:
+    """Wait for the next fixed window when the current one ends within a second."""
+    left = math.ceil(time.time() / seconds) * seconds - time.time()
+    if left < 1:
+        await asyncio.sleep(left + 0.05)
+
+
+async def test_a_token_over_the_limit_is_told_to_retry_later(open_app, provider):
+    app = await open_app(rate_limit=3, rate_limit_window=60)
+    await fresh_window(60)
+    for _ in range(3):
+        assert (await app.get(f"{V}/info", headers=provider.headers)).status_code == 200
+    refused = await app.get(f"{V}/info", headers=provider.headers)
+    assert refused.status_code == 429
+    assert refused.text == "Retry later\n"
+    assert refused.headers["content-type"] == "text/plain"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["x-request-id"]
+
+
+async def test_tokens_are_limited_separately_and_requests_without_one_by_address(
+    open_app, provider, other_provider, database
+):
+    app = await open_app(rate_limit=2, rate_limit_window=60)
+    await fresh_window(60)
+    conn = await asyncpg.connect(database.url)  # other tests' requests came from this address too
+    await conn.execute("DELETE FROM rate_limit_counters WHERE key = 'ip:testclient'")
+    await conn.close()
+    for _ in range(2):
+        assert (await app.get(f"{V}/info", headers=provider.headers)).status_code == 200
+    assert (await app.get(f"{V}/info", headers=provider.headers)).status_code == 429
+    assert (await app.get(f"{V}/info", headers=other_provider.headers)).status_code == 200
+    anonymous = [(await app.get(f"{V}/info")).status_code for _ in range(3)]
+    assert anonymous == [401, 401, 429]
+
+
+async def test_the_count_is_shared_by_every_replica(open_app, database):
+    caller = await new_provider(database)
+    first, second = await open_app(rate_limit=3), await open_app(rate_limit=3)
+    await fresh_window(60)
+    assert (await first.get(f"{V}/info", headers=caller.headers)).status_code == 200
+    assert (await second.get(f"{V}/info", headers=caller.headers)).status_code == 200
+    assert (await first.get(f"{V}/info", headers=caller.headers)).status_code == 200
+    assert (await second.get(f"{V}/info", headers=caller.headers)).status_code == 429
+
+
+async def test_the_limit_starts_again_in_the_next_window(open_app, provider):
+    app = await open_app(rate_limit=1, rate_limit_window=1)
+    assert (await app.get(f"{V}/info", headers=provider.headers)).status_code == 200
+    refused = await app.get(f"{V}/info", headers=provider.headers)
+    if refused.status_code == 429:  # not yet in the next window
+        await asyncio.sleep(int(refused.headers["retry-after"]))
+    assert (await app.get(f"{V}/info", headers=provider.headers)).status_code == 200
+
+
+async def test_concurrent_requests_are_all_counted(open_app, provider):
+    app = await open_app(rate_limit=10, rate_limit_window=60)
+    await fresh_window(60)
+    answers = await asyncio.gather(
+        *(app.get(f"{V}/info", headers=provider.headers) for _ in range(15))
+    )
+    assert sorted(a.status_code for a in answers) == [200] * 10 + [429] * 5
+
+
+async def test_a_body_over_the_limit_is_refused_before_anything_else(open_app, provider):
+    app = await open_app(max_body_bytes=2048)
+    body = {"data": trainee(additional_ethnic_background="x" * 3000)}
+    response = await app.post(f"{V}/trainees", json=body, headers=provider.headers)
+    assert response.status_code == 413
+    assert response.json() == {"errors": [{"error": "PayloadTooLarge",
+        "message": "The request body must be at most 2048 bytes"}]}  # fmt: skip
+    unauthenticated = await app.post(f"{V}/trainees", json=body)
+    assert unauthenticated.status_code == 413
+
+
+async def test_a_body_within_the_limit_is_served(open_app, provider):
+    app = await open_app(max_body_bytes=4096)
+    response = await app.post(f"{V}/trainees", json={"data": trainee()}, headers=provider.headers)
+    assert response.status_code == 201, response.text

@@ -45,10 +45,15 @@ def trainee(**overrides: Any) -> dict[str, Any]:
         "hesa_id": "0310261553101",
         "disability1": "58",
         "degrees_attributes": [
-            {"grade": "02", "subject": "100485", "institution": "0117", "uk_degree": "083",
-             "graduation_year": "2003"}
+            {
+                "grade": "02",
+                "subject": "100485",
+                "institution": "0117",
+                "uk_degree": "083",
+                "graduation_year": "2003",
+            }
         ],
         "placements_attributes": [{"urn": "900020", "name": "Placement"}],
-    }  # fmt: skip
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not ...}

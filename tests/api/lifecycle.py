@@ -31,8 +31,9 @@ async def create(client: Any, provider: Any, **overrides: Any) -> dict[str, Any]
 
 
 async def act(client: Any, provider: Any, tid: str, action: str, **data: Any) -> Any:
-    return await client.post(f"{V}/trainees/{tid}/{action}", json={"data": data},
-                             headers=provider.headers)  # fmt: skip
+    return await client.post(
+        f"{V}/trainees/{tid}/{action}", json={"data": data}, headers=provider.headers
+    )
 
 
 async def in_state(client: Any, provider: Any, state: str) -> dict[str, Any]:
@@ -49,8 +50,9 @@ async def in_state(client: Any, provider: Any, state: str) -> dict[str, Any]:
         )
         assert response.status_code == 200, response.text
     if state in ("recommended_for_award", "awarded"):
-        response = await act(client, provider, tid, "update-qts-or-eyts-status",
-                             qts_standards_met_date=start)  # fmt: skip
+        response = await act(
+            client, provider, tid, "update-qts-or-eyts-status", qts_standards_met_date=start
+        )
         assert response.status_code == 202, response.text
     if state == "awarded":
         port(client).awarded(tid, None)

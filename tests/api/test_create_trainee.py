@@ -6,27 +6,81 @@ from tests.bodies import cycle_dates, trainee
 
 V = "/api/v2026.1"
 V2026_1_FIELDS = {
-    "trainee_id", "provider_trainee_id", "application_id", "trn", "first_names", "middle_names",
-    "last_name", "previous_last_name", "date_of_birth", "email", "sex", "nationality", "ethnicity",
-    "ethnic_group", "ethnic_background", "additional_ethnic_background", "diversity_disclosure",
-    "disability_disclosure", "training_route", "training_initiative",
-    "additional_training_initiative", "itt_aim", "itt_qualification_aim", "course_year",
-    "ni_number", "pg_apprenticeship_start_date", "course_subject_1", "course_subject_2",
-    "course_subject_3", "course_qualification", "course_title", "course_level",
-    "course_education_phase", "course_itt_start_date", "course_age_range", "course_min_age",
-    "course_max_age", "study_mode", "itt_start_date", "itt_end_date", "trainee_start_date",
-    "outcome_date", "submitted_for_trn_at", "awarded_at", "recommended_for_award_at",
-    "defer_date", "defer_reason", "reinstate_date", "withdrawal_date", "withdrawal_reasons",
-    "withdrawal_trigger", "withdrawal_future_interest", "withdrawal_another_reason",
-    "withdrawal_safeguarding_concern_reasons", "state", "record_source", "hesa_id", "ukprn",
-    "training_partner_urn", "training_partner_ukprn", "employing_school_urn", "iqts_country",
-    "fund_code", "funding_method", "created_at", "updated_at", "placements", "degrees",
-}  # fmt: skip
+    "trainee_id",
+    "provider_trainee_id",
+    "application_id",
+    "trn",
+    "first_names",
+    "middle_names",
+    "last_name",
+    "previous_last_name",
+    "date_of_birth",
+    "email",
+    "sex",
+    "nationality",
+    "ethnicity",
+    "ethnic_group",
+    "ethnic_background",
+    "additional_ethnic_background",
+    "diversity_disclosure",
+    "disability_disclosure",
+    "training_route",
+    "training_initiative",
+    "additional_training_initiative",
+    "itt_aim",
+    "itt_qualification_aim",
+    "course_year",
+    "ni_number",
+    "pg_apprenticeship_start_date",
+    "course_subject_1",
+    "course_subject_2",
+    "course_subject_3",
+    "course_qualification",
+    "course_title",
+    "course_level",
+    "course_education_phase",
+    "course_itt_start_date",
+    "course_age_range",
+    "course_min_age",
+    "course_max_age",
+    "study_mode",
+    "itt_start_date",
+    "itt_end_date",
+    "trainee_start_date",
+    "outcome_date",
+    "submitted_for_trn_at",
+    "awarded_at",
+    "recommended_for_award_at",
+    "defer_date",
+    "defer_reason",
+    "reinstate_date",
+    "withdrawal_date",
+    "withdrawal_reasons",
+    "withdrawal_trigger",
+    "withdrawal_future_interest",
+    "withdrawal_another_reason",
+    "withdrawal_safeguarding_concern_reasons",
+    "state",
+    "record_source",
+    "hesa_id",
+    "ukprn",
+    "training_partner_urn",
+    "training_partner_ukprn",
+    "employing_school_urn",
+    "iqts_country",
+    "fund_code",
+    "funding_method",
+    "created_at",
+    "updated_at",
+    "placements",
+    "degrees",
+}
 
 
 async def create(client, provider, **overrides):
-    return await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                             headers=provider.headers)  # fmt: skip
+    return await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
 
 
 async def test_a_valid_trainee_is_created_and_submitted_for_trn(client, provider):
@@ -87,8 +141,9 @@ async def test_no_known_disability_is_disclosed_as_no_disability(client, provide
 
 
 async def test_a_primary_age_range_makes_a_primary_course(client, provider):
-    data = (await create(client, provider, course_age_range="13914",
-                         course_subject_1="100511")).json()["data"]  # fmt: skip
+    data = (
+        await create(client, provider, course_age_range="13914", course_subject_1="100511")
+    ).json()["data"]
     assert data["course_education_phase"] == "primary"
 
 
@@ -117,15 +172,26 @@ async def test_nested_placements_and_degrees_are_created(client, provider):
 
 
 async def test_a_graduation_date_is_stored_as_its_year(client, provider):
-    degree = {"grade": "02", "subject": "100485", "institution": "0117", "uk_degree": "083",
-              "graduation_year": "2003-01-01"}  # fmt: skip
+    degree = {
+        "grade": "02",
+        "subject": "100485",
+        "institution": "0117",
+        "uk_degree": "083",
+        "graduation_year": "2003-01-01",
+    }
     data = (await create(client, provider, degrees_attributes=[degree])).json()["data"]
     assert data["degrees"][0]["graduation_year"] == 2003
 
 
 async def test_read_only_and_unknown_fields_are_ignored(client, provider):
-    response = await create(client, provider, trn="1234567", state="awarded", favourite="tea",
-                            ethnic_group="white_ethnic_group")  # fmt: skip
+    response = await create(
+        client,
+        provider,
+        trn="1234567",
+        state="awarded",
+        favourite="tea",
+        ethnic_group="white_ethnic_group",
+    )
     assert response.status_code == 201
     data = response.json()["data"]
     assert (data["trn"], data["state"]) == (None, "submitted_for_trn")

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from tests.api.lifecycle import V, create
 
-DEGREE = {"subject": "100425", "institution": "0117", "uk_degree": "083", "grade": "02",
-          "graduation_year": "2012"}  # fmt: skip
+DEGREE = {
+    "subject": "100425",
+    "institution": "0117",
+    "uk_degree": "083",
+    "grade": "02",
+    "graduation_year": "2012",
+}
 
 
 async def test_placements_are_listed_in_a_data_envelope(client, provider):
@@ -21,40 +26,58 @@ async def test_placements_are_listed_in_a_data_envelope(client, provider):
 
 async def test_adding_a_placement_answers_it_with_201(client, provider):
     t = await create(client, provider)
-    response = await client.post(f"{V}/trainees/{t['trainee_id']}/placements",
-                                 json={"data": {"urn": "123456", "name": "Oak School",
-                                                "postcode": "BN1 1AA"}},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees/{t['trainee_id']}/placements",
+        json={"data": {"urn": "123456", "name": "Oak School", "postcode": "BN1 1AA"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 201
     placement = response.json()["data"]
-    assert set(placement) == {"placement_id", "urn", "name", "postcode", "address", "created_at",
-                              "updated_at"}  # fmt: skip
+    assert set(placement) == {
+        "placement_id",
+        "urn",
+        "name",
+        "postcode",
+        "address",
+        "created_at",
+        "updated_at",
+    }
     assert placement["address"] == "URN 123456, BN1 1AA"
-    one = await client.get(f"{V}/trainees/{t['trainee_id']}/placements/{placement['placement_id']}",
-                           headers=provider.headers)  # fmt: skip
+    one = await client.get(
+        f"{V}/trainees/{t['trainee_id']}/placements/{placement['placement_id']}",
+        headers=provider.headers,
+    )
     assert one.json() == {"data": placement}
 
 
 async def test_a_placement_needs_a_name_and_a_valid_postcode(client, provider):
     t = await create(client, provider)
-    response = await client.post(f"{V}/trainees/{t['trainee_id']}/placements",
-                                 json={"data": {"urn": "12", "postcode": "nowhere"}},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees/{t['trainee_id']}/placements",
+        json={"data": {"urn": "12", "postcode": "nowhere"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 422
-    assert response.json() == {"errors": [
-        {"error": "UnprocessableEntity", "message": "urn is invalid"},
-        {"error": "UnprocessableEntity", "message": "name can't be blank"},
-        {"error": "UnprocessableEntity",
-         "message": "postcode Enter a valid postcode (for example, BN1 1AA)"},
-    ]}  # fmt: skip
+    assert response.json() == {
+        "errors": [
+            {"error": "UnprocessableEntity", "message": "urn is invalid"},
+            {"error": "UnprocessableEntity", "message": "name can't be blank"},
+            {
+                "error": "UnprocessableEntity",
+                "message": "postcode Enter a valid postcode (for example, BN1 1AA)",
+            },
+        ]
+    }
 
 
 async def test_changing_a_placement_changes_only_what_is_sent(client, provider):
     t = await create(client, provider)
     pid = t["placements"][0]["placement_id"]
-    response = await client.patch(f"{V}/trainees/{t['trainee_id']}/placements/{pid}",
-                                  json={"data": {"urn": "654321", "name": "Elm School"}},
-                                  headers=provider.headers)  # fmt: skip
+    response = await client.patch(
+        f"{V}/trainees/{t['trainee_id']}/placements/{pid}",
+        json={"data": {"urn": "654321", "name": "Elm School"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 200
     assert (response.json()["data"]["urn"], response.json()["data"]["name"]) == (
         "654321",
@@ -66,8 +89,9 @@ async def test_changing_a_placement_changes_only_what_is_sent(client, provider):
 async def test_removing_a_placement_answers_the_trainee_without_it(client, provider):
     t = await create(client, provider)
     pid = t["placements"][0]["placement_id"]
-    response = await client.delete(f"{V}/trainees/{t['trainee_id']}/placements/{pid}",
-                                   headers=provider.headers)  # fmt: skip
+    response = await client.delete(
+        f"{V}/trainees/{t['trainee_id']}/placements/{pid}", headers=provider.headers
+    )
     assert response.status_code == 200
     data = response.json()["data"]
     assert data["trainee_id"] == t["trainee_id"]
@@ -77,29 +101,46 @@ async def test_removing_a_placement_answers_the_trainee_without_it(client, provi
 async def test_an_unknown_placement_is_not_found(client, provider):
     t = await create(client, provider)
     for call in (client.get, client.delete):
-        response = await call(f"{V}/trainees/{t['trainee_id']}/placements/nope",
-                              headers=provider.headers)  # fmt: skip
-        assert response.json() == {"errors": [{"error": "NotFound",
-                                                "message": "Placement(s) not found"}]}  # fmt: skip
+        response = await call(
+            f"{V}/trainees/{t['trainee_id']}/placements/nope", headers=provider.headers
+        )
+        assert response.json() == {
+            "errors": [{"error": "NotFound", "message": "Placement(s) not found"}]
+        }
 
 
 async def test_another_providers_placements_are_not_found(client, provider, other_provider):
     t = await create(client, provider)
-    response = await client.get(f"{V}/trainees/{t['trainee_id']}/placements",
-                                headers=other_provider.headers)  # fmt: skip
+    response = await client.get(
+        f"{V}/trainees/{t['trainee_id']}/placements", headers=other_provider.headers
+    )
     assert response.json()["errors"][0]["message"] == "Trainee(s) not found"
 
 
 async def test_adding_a_degree_answers_it_with_201(client, provider):
     t = await create(client, provider)
-    response = await client.post(f"{V}/trainees/{t['trainee_id']}/degrees", json={"data": DEGREE},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees/{t['trainee_id']}/degrees", json={"data": DEGREE}, headers=provider.headers
+    )
     assert response.status_code == 201
     degree = response.json()["data"]
-    assert set(degree) == {"degree_id", "subject", "institution", "country", "uk_degree",
-                           "non_uk_degree", "grade", "graduation_year", "other_grade",
-                           "subject_uuid", "institution_uuid", "uk_degree_uuid", "grade_uuid",
-                           "created_at", "updated_at"}  # fmt: skip
+    assert set(degree) == {
+        "degree_id",
+        "subject",
+        "institution",
+        "country",
+        "uk_degree",
+        "non_uk_degree",
+        "grade",
+        "graduation_year",
+        "other_grade",
+        "subject_uuid",
+        "institution_uuid",
+        "uk_degree_uuid",
+        "grade_uuid",
+        "created_at",
+        "updated_at",
+    }
     assert degree["graduation_year"] == 2012
     listed = await client.get(f"{V}/trainees/{t['trainee_id']}/degrees", headers=provider.headers)
     assert [d["graduation_year"] for d in listed.json()["data"]] == [2003, 2012]
@@ -130,9 +171,11 @@ async def test_changing_a_degree_into_a_duplicate_is_a_conflict(client, provider
 
 async def test_a_degree_needs_its_details(client, provider):
     t = await create(client, provider)
-    response = await client.post(f"{V}/trainees/{t['trainee_id']}/degrees",
-                                 json={"data": {"subject": "100425", "graduation_year": "1900"}},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees/{t['trainee_id']}/degrees",
+        json={"data": {"subject": "100425", "graduation_year": "1900"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 422
     assert {e["message"] for e in response.json()["errors"]} == {
         "uk_degree must be entered if specifying a previous UK degree",
@@ -144,9 +187,11 @@ async def test_a_degree_needs_its_details(client, provider):
 async def test_changing_a_degree_to_non_uk_moves_it_abroad(client, provider):
     t = await create(client, provider)
     did = t["degrees"][0]["degree_id"]
-    response = await client.patch(f"{V}/trainees/{t['trainee_id']}/degrees/{did}",
-                                  json={"data": {"non_uk_degree": "083", "country": "FR"}},
-                                  headers=provider.headers)  # fmt: skip
+    response = await client.patch(
+        f"{V}/trainees/{t['trainee_id']}/degrees/{did}",
+        json={"data": {"non_uk_degree": "083", "country": "FR"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 200, response.text
     degree = response.json()["data"]
     assert (degree["country"], degree["non_uk_degree"], degree["uk_degree"]) == ("FR", "083", None)
@@ -156,8 +201,9 @@ async def test_changing_a_degree_to_non_uk_moves_it_abroad(client, provider):
 async def test_removing_a_degree_answers_the_trainee(client, provider):
     t = await create(client, provider)
     did = t["degrees"][0]["degree_id"]
-    response = await client.delete(f"{V}/trainees/{t['trainee_id']}/degrees/{did}",
-                                   headers=provider.headers)  # fmt: skip
+    response = await client.delete(
+        f"{V}/trainees/{t['trainee_id']}/degrees/{did}", headers=provider.headers
+    )
     assert response.status_code == 200
     assert response.json()["data"]["degrees"] == []
     gone = await client.get(

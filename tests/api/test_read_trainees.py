@@ -8,23 +8,26 @@ V = "/api/v2026.1"
 
 
 async def create(client, provider, **overrides):
-    response = await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
     assert response.status_code == 201, response.text
     return response.json()["data"]
 
 
 async def test_a_trainee_is_found_by_its_id_in_any_letter_case(client, provider):
     created = await create(client, provider)
-    response = await client.get(f"{V}/trainees/{created['trainee_id'].swapcase()}",
-                                headers=provider.headers)  # fmt: skip
+    response = await client.get(
+        f"{V}/trainees/{created['trainee_id'].swapcase()}", headers=provider.headers
+    )
     assert response.json()["trainee_id"] == created["trainee_id"]
 
 
 async def test_another_providers_trainee_is_not_found(client, provider, other_provider):
     created = await create(client, provider)
-    response = await client.get(f"{V}/trainees/{created['trainee_id']}",
-                                headers=other_provider.headers)  # fmt: skip
+    response = await client.get(
+        f"{V}/trainees/{created['trainee_id']}", headers=other_provider.headers
+    )
     assert response.status_code == 404
     assert response.json() == {"errors": [{"error": "NotFound", "message": "Trainee(s) not found"}]}
 
@@ -55,8 +58,12 @@ async def test_pages_split_the_list_and_a_page_past_the_end_is_not_found(client,
     ids = [(await create(client, provider, first_names=f"N{i}"))["trainee_id"] for i in range(3)]
     page2 = await client.get(f"{V}/trainees?per_page=2&page=2", headers=provider.headers)
     assert [t["trainee_id"] for t in page2.json()["data"]] == [ids[0]]
-    assert page2.json()["meta"] == {"current_page": 2, "total_pages": 2, "total_count": 3,
-                                    "per_page": 2}  # fmt: skip
+    assert page2.json()["meta"] == {
+        "current_page": 2,
+        "total_pages": 2,
+        "total_count": 3,
+        "per_page": 2,
+    }
     past = await client.get(f"{V}/trainees?per_page=2&page=3", headers=provider.headers)
     assert past.status_code == 404
 

@@ -24,11 +24,15 @@ async def test_one_field_is_answered_unwrapped_with_the_locale_labels(client):
             {"code": "10", "display_name": "Female", "start_year": None, "end_year": None},
             {"code": "11", "display_name": "Male", "start_year": None, "end_year": None},
             {"code": "12", "display_name": "Other", "start_year": None, "end_year": None},
-            {"code": "96", "display_name": "Information refused", "start_year": None,
-             "end_year": None},
+            {
+                "code": "96",
+                "display_name": "Information refused",
+                "start_year": None,
+                "end_year": None,
+            },
             {"code": "99", "display_name": "Not available", "start_year": None, "end_year": None},
         ],
-    }  # fmt: skip
+    }
 
 
 async def test_a_field_with_several_codes_per_value_lists_each_code(client):
@@ -61,8 +65,14 @@ async def test_an_unknown_field_is_not_found(client):
 async def test_an_older_version_has_no_reference_data(client, version):
     response = await client.get(f"/api/{version}/reference-data")
     assert response.status_code == 404
-    assert response.json() == {"errors": [{"error": "NotFound", "message": (
-        f"Reference data is not available for version '{version}'")}]}  # fmt: skip
+    assert response.json() == {
+        "errors": [
+            {
+                "error": "NotFound",
+                "message": (f"Reference data is not available for version '{version}'"),
+            }
+        ]
+    }
 
 
 async def test_an_unknown_version_is_the_json_not_found(client):

@@ -14,15 +14,17 @@ SUBJECTS_TRUNCATED = (  # the first ten codes of config/reference_data/course_su
 
 
 async def errors_of(client, provider, **overrides):
-    response = await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
     assert response.status_code == 422, response.text
     return response.json()["errors"]
 
 
 async def created(client, provider, **overrides):
-    response = await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
     assert response.status_code == 201, response.text
     return response.json()["data"]
 
@@ -78,16 +80,25 @@ async def test_training_initiative_code(client, provider):
         ("itt_aim", "203", "Valid values are '201', '202'."),
         ("fund_code", "5", "Valid values are '2', '7'."),
         ("funding_method", "A", "Valid values are '4', '6', '7', '8', '9', 'B', 'C', 'D', 'E'."),
-        ("additional_training_initiative", "019",
-         "Valid values are '009', '011', '025', '026', '036'."),
-        ("itt_qualification_aim", "999",
-         "Example values include '001', '002', '003', '004', '007', '008', '020', '021', '028', "
-         "'031'..."),
-        ("course_age_range", "99801",
-         "Example values include '13909', '13911', '13912', '13913', '13914', '13915', '13916', "
-         "'13917', '13918', '13919'..."),
+        (
+            "additional_training_initiative",
+            "019",
+            "Valid values are '009', '011', '025', '026', '036'.",
+        ),
+        (
+            "itt_qualification_aim",
+            "999",
+            "Example values include '001', '002', '003', '004', '007', '008', '020', '021', '028', "
+            "'031'...",
+        ),
+        (
+            "course_age_range",
+            "99801",
+            "Example values include '13909', '13911', '13912', '13913', '13914', '13915', '13916', "
+            "'13917', '13918', '13919'...",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_hesa_detail_codes(client, provider, field, value, valid):
     found = await errors_of(client, provider, **{field: value})
     assert f"{field} has invalid reference data value of '{value}'. {valid}" in found
@@ -109,8 +120,9 @@ async def test_training_route_code_unknown_is_refused_with_the_code(client, prov
 
 
 async def test_training_route_code_12_is_refused_before_the_2022_cycle(client, provider):
-    found = await errors_of(client, provider, itt_start_date="2021-09-01",
-                            itt_end_date="2022-07-31")  # fmt: skip
+    found = await errors_of(
+        client, provider, itt_start_date="2021-09-01", itt_end_date="2022-07-31"
+    )
     assert (
         "training_route has invalid reference data value of 'provider_led_postgrad'."
         in (found[0].split(" Example")[0])
@@ -125,14 +137,20 @@ async def test_training_route_code_is_not_checked_when_the_trainee_start_date_is
 
 
 ROUTE_BODIES = {
-    "03": {}, "09": {"degrees_attributes": []}, "10": {}, "11": {"degrees_attributes": []},
-    "12": {}, "14": {"degrees_attributes": []}, "15": {"iqts_country": "FR"},
-    "16": {"study_mode": ...}, "21": {},
+    "03": {},
+    "09": {"degrees_attributes": []},
+    "10": {},
+    "11": {"degrees_attributes": []},
+    "12": {},
+    "14": {"degrees_attributes": []},
+    "15": {"iqts_country": "FR"},
+    "16": {"study_mode": ...},
+    "21": {},
     "17": {"study_mode": ..., "course_subject_1": "100510", "course_age_range": "13920"},
     "18": {"course_subject_1": "100510", "course_age_range": "13920", "degrees_attributes": []},
     "19": {"course_subject_1": "100510", "course_age_range": "13920"},
     "20": {"course_subject_1": "100510", "course_age_range": "13920"},
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("route", sorted(ROUTE_BODIES))

@@ -9,8 +9,9 @@ EARLY_YEARS = {"training_route": "19", "course_subject_1": "100510", "course_age
 
 
 async def post(client, provider, **overrides):
-    return await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                             headers=provider.headers)  # fmt: skip
+    return await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
 
 
 async def errors_of(client, provider, **overrides):
@@ -26,8 +27,13 @@ async def test_primary_subject_is_required_for_a_primary_age_range(client, provi
 
 
 async def test_primary_subject_accepted_with_other_subjects(client, provider):
-    response = await post(client, provider, course_age_range="13912", course_subject_1="100511",
-                          course_subject_2="100425")  # fmt: skip
+    response = await post(
+        client,
+        provider,
+        course_age_range="13912",
+        course_subject_1="100511",
+        course_subject_2="100425",
+    )
     assert response.status_code == 201, response.text
     assert response.json()["data"]["course_education_phase"] == "primary"
 
@@ -61,8 +67,7 @@ async def test_early_years_routes_are_phase_early_years_and_skip_duplicate_subje
 
 
 async def test_course_subject_duplicates_are_refused(client, provider):
-    found = await errors_of(client, provider, course_subject_2="100346",
-                            course_subject_3="100346")  # fmt: skip
+    found = await errors_of(client, provider, course_subject_2="100346", course_subject_3="100346")
     assert found == [
         "course_subject_2 might contain duplicate values",
         "course_subject_3 might contain duplicate values",
@@ -97,18 +102,22 @@ async def test_iqts_country_must_be_a_country_code(client, provider):
 async def test_iqts_country_is_cleared_when_an_update_leaves_the_iqts_route(client, provider):
     created = await post(client, provider, training_route="15", iqts_country="FR")
     assert created.json()["data"]["iqts_country"] == "FR"
-    response = await client.put(f"{V}/trainees/{created.json()['data']['trainee_id']}",
-                                json={"data": {"training_route": "12", "iqts_country": "FR"}},
-                                headers=provider.headers)  # fmt: skip
+    response = await client.put(
+        f"{V}/trainees/{created.json()['data']['trainee_id']}",
+        json={"data": {"training_route": "12", "iqts_country": "FR"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 200, response.text
     assert response.json()["data"]["iqts_country"] is None
 
 
 async def test_course_rules_apply_to_the_merged_record_on_update(client, provider):
     created = await post(client, provider)
-    response = await client.patch(f"{V}/trainees/{created.json()['data']['trainee_id']}",
-                                  json={"data": {"course_age_range": "13914"}},
-                                  headers=provider.headers)  # fmt: skip
+    response = await client.patch(
+        f"{V}/trainees/{created.json()['data']['trainee_id']}",
+        json={"data": {"course_age_range": "13914"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == [
         "course_subject_1 is invalid. It should be `100511` for the course_age_range provided"

@@ -6,8 +6,13 @@ from domain.reference import code_list
 from tests.bodies import trainee
 
 V = "/api/v2026.1"
-UK = {"grade": "02", "subject": "100485", "institution": "0117", "uk_degree": "083",
-      "graduation_year": "2003"}  # fmt: skip
+UK = {
+    "grade": "02",
+    "subject": "100485",
+    "institution": "0117",
+    "uk_degree": "083",
+    "graduation_year": "2003",
+}
 NON_UK = {"country": "FR", "subject": "100485", "non_uk_degree": "083", "graduation_year": 2010}
 EITHER = "must be entered if specifying a previous UK degree or non-UK degree"
 
@@ -103,8 +108,9 @@ async def test_degree_unknown_or_missing_institution_is_other_uk_institution(cli
     other = code_list("institution").by_name("other_uk_institution")
     assert other is not None
     for institution in ("9999", None):
-        degree = await degree_of(client, provider, {**UK, "institution": institution,
-                                                    "graduation_year": 2000})  # fmt: skip
+        degree = await degree_of(
+            client, provider, {**UK, "institution": institution, "graduation_year": 2000}
+        )
         assert (degree["institution"], degree["institution_uuid"]) == (None, str(other.id))
 
 

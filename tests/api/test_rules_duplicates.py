@@ -6,15 +6,21 @@ from tests.bodies import trainee
 
 V = "/api/v2026.1"
 CONFLICT = [{"error": "Conflict", "message": "This trainee is already in Register"}]
-PERSON = {"first_names": "Ada Mary", "last_name": "Lovelace", "date_of_birth": "1990-12-10",
-          "email": "ada@example.com", "itt_start_date": "2025-09-01",
-          "itt_end_date": "2026-07-31"}  # fmt: skip
+PERSON = {
+    "first_names": "Ada Mary",
+    "last_name": "Lovelace",
+    "date_of_birth": "1990-12-10",
+    "email": "ada@example.com",
+    "itt_start_date": "2025-09-01",
+    "itt_end_date": "2026-07-31",
+}
 
 
 async def post(client, provider, version="v2026.1", **overrides):
     body = trainee(**{**PERSON, **overrides})
-    return await client.post(f"/api/{version}/trainees", json={"data": body},
-                             headers=provider.headers)  # fmt: skip
+    return await client.post(
+        f"/api/{version}/trainees", json={"data": body}, headers=provider.headers
+    )
 
 
 async def first(client, provider):
@@ -35,8 +41,9 @@ async def test_duplicate_trainee_is_a_conflict_listing_the_existing_trainee(clie
 
 async def test_duplicate_trainee_by_first_forename_ignoring_case_and_punctuation(client, provider):
     await first(client, provider)
-    response = await post(client, provider, first_names="ADA-", last_name="LOVELACE",
-                          email="other@example.com")  # fmt: skip
+    response = await post(
+        client, provider, first_names="ADA-", last_name="LOVELACE", email="other@example.com"
+    )
     assert response.status_code == 409
 
 
@@ -76,10 +83,16 @@ async def test_duplicate_trainee_includes_withdrawn_trainees(client, provider):
     existing = await first(client, provider)
     withdrawn = await client.post(
         f"{V}/trainees/{existing['trainee_id']}/withdraw",
-        json={"data": {"withdrawal_date": "2025-10-01", "trigger": "provider",
-                       "reasons": ["record_added_in_error"], "future_interest": "no"}},
+        json={
+            "data": {
+                "withdrawal_date": "2025-10-01",
+                "trigger": "provider",
+                "reasons": ["record_added_in_error"],
+                "future_interest": "no",
+            }
+        },
         headers=provider.headers,
-    )  # fmt: skip
+    )
     assert withdrawn.status_code == 200, withdrawn.text
     response = await post(client, provider)
     assert response.status_code == 409
@@ -90,8 +103,9 @@ async def test_duplicate_trainee_rendered_in_the_requests_version(client, provid
     await first(client, provider)
     old = trainee(**PERSON)
     old["course_subject_one"] = old.pop("course_subject_1")
-    response = await client.post("/api/v2025.0/trainees", json={"data": old},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        "/api/v2025.0/trainees", json={"data": old}, headers=provider.headers
+    )
     assert response.status_code == 409
     (duplicate,) = response.json()["data"]
     assert "course_subject_one" in duplicate and "course_subject_1" not in duplicate
@@ -101,7 +115,9 @@ async def test_duplicate_trainee_is_not_checked_on_update(client, provider):
     existing = await first(client, provider)
     other = await post(client, provider, first_names="Augusta", email="augusta@example.com")
     assert other.status_code == 201
-    response = await client.put(f"{V}/trainees/{other.json()['data']['trainee_id']}",
-                                json={"data": {"first_names": existing["first_names"]}},
-                                headers=provider.headers)  # fmt: skip
+    response = await client.put(
+        f"{V}/trainees/{other.json()['data']['trainee_id']}",
+        json={"data": {"first_names": existing["first_names"]}},
+        headers=provider.headers,
+    )
     assert response.status_code == 200, response.text

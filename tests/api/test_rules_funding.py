@@ -12,8 +12,9 @@ PHYSICS, BIOLOGY, MATHEMATICS = "100425", "100346", "100403"
 
 
 async def post(client, provider, **overrides):
-    return await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                             headers=provider.headers)  # fmt: skip
+    return await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
 
 
 async def errors_of(client, provider, **overrides):
@@ -39,8 +40,9 @@ async def test_fund_code_7_is_accepted_for_a_funded_route(client, provider):
 
 
 async def test_funding_method_award_needs_fund_code_7(client, provider):
-    found = await errors_of(client, provider, funding_method="D", course_subject_1=BIOLOGY,
-                            **CYCLE_2026)  # fmt: skip
+    found = await errors_of(
+        client, provider, funding_method="D", course_subject_1=BIOLOGY, **CYCLE_2026
+    )
     assert found == [
         "funding_method 'bursary' is not allowed when fund_code is '2' and course_subject_1 is "
         "'biology'"
@@ -49,13 +51,20 @@ async def test_funding_method_award_needs_fund_code_7(client, provider):
 
 async def test_funding_method_fund_code_exception_for_physics_in_2025_and_2026(client, provider):
     for cycle in (CYCLE_2025, CYCLE_2026):
-        await accepted(client, provider, funding_method="D", course_subject_1=PHYSICS,
-                       first_names=f"P{cycle['itt_start_date'][:4]}", **cycle)  # fmt: skip
+        await accepted(
+            client,
+            provider,
+            funding_method="D",
+            course_subject_1=PHYSICS,
+            first_names=f"P{cycle['itt_start_date'][:4]}",
+            **cycle,
+        )
 
 
 async def test_funding_method_fund_code_exception_does_not_reach_2024(client, provider):
-    found = await errors_of(client, provider, funding_method="D", course_subject_1=PHYSICS,
-                            **CYCLE_2024)  # fmt: skip
+    found = await errors_of(
+        client, provider, funding_method="D", course_subject_1=PHYSICS, **CYCLE_2024
+    )
     assert found == [
         "funding_method 'bursary' is not allowed when fund_code is '2' and course_subject_1 is "
         "'physics'"
@@ -63,8 +72,9 @@ async def test_funding_method_fund_code_exception_does_not_reach_2024(client, pr
 
 
 async def test_funding_method_needs_a_funding_rule_in_the_cycle(client, provider):
-    found = await errors_of(client, provider, fund_code="7", funding_method="4",
-                            course_subject_1=BIOLOGY, **CYCLE_2026)  # fmt: skip
+    found = await errors_of(
+        client, provider, fund_code="7", funding_method="4", course_subject_1=BIOLOGY, **CYCLE_2026
+    )
     assert found == [
         "funding_method 'scholarship' is not allowed when training_route is "
         "'provider_led_postgrad' and course_subject_1 is 'biology' in academic cycle "
@@ -73,15 +83,30 @@ async def test_funding_method_needs_a_funding_rule_in_the_cycle(client, provider
 
 
 async def test_funding_method_grant_for_early_years_salaried(client, provider):
-    await accepted(client, provider, training_route="20", course_subject_1="100510",
-                   course_age_range="13920", fund_code="7", funding_method="E",
-                   **CYCLE_2026)  # fmt: skip
+    await accepted(
+        client,
+        provider,
+        training_route="20",
+        course_subject_1="100510",
+        course_age_range="13920",
+        fund_code="7",
+        funding_method="E",
+        **CYCLE_2026,
+    )
 
 
 async def test_funding_method_c_forces_the_veterans_initiative(client, provider):
-    data = await accepted(client, provider, training_route="09", degrees_attributes=[],
-                          course_subject_1=MATHEMATICS, fund_code="7", funding_method="C",
-                          training_initiative="999", **CYCLE_2026)  # fmt: skip
+    data = await accepted(
+        client,
+        provider,
+        training_route="09",
+        degrees_attributes=[],
+        course_subject_1=MATHEMATICS,
+        fund_code="7",
+        funding_method="C",
+        training_initiative="999",
+        **CYCLE_2026,
+    )
     assert data["training_initiative"] is None  # the veterans initiative has no HESA code
     assert data["funding_method"] == "C"
 
@@ -113,8 +138,9 @@ async def test_additional_training_initiative_availability_by_cycle(client, prov
 
 
 async def test_funding_rules_use_the_trainee_start_date_cycle(client, provider):
-    found = await errors_of(client, provider, training_initiative="011", **CYCLE_2025,
-                            trainee_start_date="2024-10-01")  # fmt: skip
+    found = await errors_of(
+        client, provider, training_initiative="011", **CYCLE_2025, trainee_start_date="2024-10-01"
+    )
     assert found == [
         "training_initiative 'primary_mathematics_specialist' is not available in academic "
         "cycle '2024 to 2025'"

@@ -11,8 +11,9 @@ PARTNER_URN, PARTNER_UKPRN = "100003", "10000001"  # Northern Lights SCITT (seed
 
 
 async def post(client, provider, **overrides):
-    return await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                             headers=provider.headers)  # fmt: skip
+    return await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
 
 
 async def errors_of(client, provider, **overrides):
@@ -31,7 +32,10 @@ async def test_placement_at_a_known_school_is_linked_to_it(client, provider):
     data = await accepted(client, provider, placements_attributes=[{"urn": SCHOOL}])
     (placement,) = data["placements"]
     assert (placement["urn"], placement["name"], placement["postcode"]) == (
-        SCHOOL, "Riverside Primary School", "SW1A 1AA")  # fmt: skip
+        SCHOOL,
+        "Riverside Primary School",
+        "SW1A 1AA",
+    )
     assert placement["address"] == "URN 100000, London, SW1A 1AA"
 
 
@@ -47,17 +51,25 @@ async def test_placement_urn_must_have_six_digits(client, provider):
 
 
 async def test_placement_nested_postcode_is_dropped(client, provider):
-    data = await accepted(client, provider, placements_attributes=[
-        {"urn": "123456", "name": "Elsewhere", "postcode": "BN1 1AA"}])  # fmt: skip
+    data = await accepted(
+        client,
+        provider,
+        placements_attributes=[{"urn": "123456", "name": "Elsewhere", "postcode": "BN1 1AA"}],
+    )
     (placement,) = data["placements"]
     assert (placement["name"], placement["postcode"], placement["address"]) == (
-        "Elsewhere", None, "URN 123456")  # fmt: skip
+        "Elsewhere",
+        None,
+        "URN 123456",
+    )
 
 
 async def test_training_partner_urn_known_links_the_partner(client, provider):
     data = await accepted(client, provider, training_partner_urn=PARTNER_URN)
     assert (data["training_partner_urn"], data["training_partner_ukprn"]) == (
-        PARTNER_URN, PARTNER_UKPRN)  # fmt: skip
+        PARTNER_URN,
+        PARTNER_UKPRN,
+    )
 
 
 async def test_training_partner_urn_unknown_is_refused(client, provider):
@@ -69,8 +81,9 @@ async def test_training_partner_urn_unknown_is_refused(client, provider):
 
 async def test_training_partner_urn_not_applicable_or_blank_means_no_partner(client, provider):
     for urn in ("900010", ""):
-        data = await accepted(client, provider, training_partner_urn=urn,
-                              training_partner_ukprn="11111111")  # fmt: skip
+        data = await accepted(
+            client, provider, training_partner_urn=urn, training_partner_ukprn="11111111"
+        )
         assert data["training_partner_urn"] is None and data["training_partner_ukprn"] is None
 
 
@@ -84,8 +97,9 @@ async def test_training_partner_ukprn_known_and_unknown(client, provider):
 
 
 async def test_training_partner_urn_wins_over_the_ukprn(client, provider):
-    data = await accepted(client, provider, training_partner_urn=PARTNER_URN,
-                          training_partner_ukprn="12345678")  # fmt: skip
+    data = await accepted(
+        client, provider, training_partner_urn=PARTNER_URN, training_partner_ukprn="12345678"
+    )
     assert data["training_partner_ukprn"] == PARTNER_UKPRN
 
 
@@ -100,15 +114,18 @@ async def test_employing_school_known_unknown_and_not_applicable(client, provide
 
 
 async def test_training_partner_kept_on_update_unless_sent(client, provider):
-    created = await accepted(client, provider, training_partner_urn=PARTNER_URN,
-                             employing_school_urn=SCHOOL)  # fmt: skip
+    created = await accepted(
+        client, provider, training_partner_urn=PARTNER_URN, employing_school_urn=SCHOOL
+    )
     url = f"{V}/trainees/{created['trainee_id']}"
     kept = await client.put(url, json={"data": {"first_names": "Jo"}}, headers=provider.headers)
     assert kept.json()["data"]["training_partner_urn"] == PARTNER_URN
     assert kept.json()["data"]["employing_school_urn"] == SCHOOL
-    cleared = await client.put(url, json={"data": {"training_partner_urn": None,
-                                                   "employing_school_urn": None}},
-                               headers=provider.headers)  # fmt: skip
+    cleared = await client.put(
+        url,
+        json={"data": {"training_partner_urn": None, "employing_school_urn": None}},
+        headers=provider.headers,
+    )
     assert cleared.status_code == 200, cleared.text
     assert cleared.json()["data"]["training_partner_urn"] is None
     assert cleared.json()["data"]["employing_school_urn"] is None
@@ -116,9 +133,11 @@ async def test_training_partner_kept_on_update_unless_sent(client, provider):
 
 async def test_training_partner_unknown_on_update_is_refused(client, provider):
     created = await accepted(client, provider)
-    response = await client.patch(f"{V}/trainees/{created['trainee_id']}",
-                                  json={"data": {"training_partner_ukprn": "87654321"}},
-                                  headers=provider.headers)  # fmt: skip
+    response = await client.patch(
+        f"{V}/trainees/{created['trainee_id']}",
+        json={"data": {"training_partner_ukprn": "87654321"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == [
         "training_partner_ukprn is invalid. The UKPRN '87654321' does not match any known "

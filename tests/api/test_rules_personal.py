@@ -9,8 +9,9 @@ V = "/api/v2026.1"
 
 
 async def post(client, provider, **overrides):
-    return await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                             headers=provider.headers)  # fmt: skip
+    return await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
 
 
 async def errors_of(client, provider, **overrides):
@@ -27,9 +28,11 @@ async def test_disabilities_unique(client, provider):
 
 async def test_disabilities_unique_on_update_against_the_stored_ones(client, provider):
     created = await post(client, provider, disability1="58")
-    response = await client.put(f"{V}/trainees/{created.json()['data']['trainee_id']}",
-                                json={"data": {"disability2": "58"}},
-                                headers=provider.headers)  # fmt: skip
+    response = await client.put(
+        f"{V}/trainees/{created.json()['data']['trainee_id']}",
+        json={"data": {"disability2": "58"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == ["disabilities contain duplicate values"]
 
@@ -75,8 +78,9 @@ async def test_lengths_of_names_and_ids(client, provider):
 
 async def test_itt_end_date_window_and_order_give_one_message(client, provider):
     year = today().year
-    found = await errors_of(client, provider, itt_start_date=f"{year - 2}-09-01",
-                            itt_end_date=f"{year - 11}-07-31")  # fmt: skip
+    found = await errors_of(
+        client, provider, itt_start_date=f"{year - 2}-09-01", itt_end_date=f"{year - 11}-07-31"
+    )
     assert found == ["itt_end_date must be within the last 10 years"]
 
 

@@ -11,8 +11,9 @@ V = "/api/v2026.1"
 
 
 async def errors_of(client, provider, **overrides):
-    response = await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
     assert response.status_code == 422, response.text
     return response.json()["errors"]
 
@@ -40,8 +41,9 @@ async def test_itt_qualification_aim_required_when_itt_aim_is_missing(client, pr
 
 async def test_itt_dates_the_start_cannot_be_after_next_year(client, provider):
     year = today().year + 2
-    found = await errors_of(client, provider, itt_start_date=f"{year}-01-10",
-                            itt_end_date=f"{year}-07-31")  # fmt: skip
+    found = await errors_of(
+        client, provider, itt_start_date=f"{year}-01-10", itt_end_date=f"{year}-07-31"
+    )
     assert found == ["itt_start_date must not be more than one year in the future"]
 
 
@@ -83,8 +85,17 @@ async def test_course_year_integer(client, provider):
 
 
 async def test_errors_follow_the_originals_order_across_rules(client, provider):
-    found = await errors_of(client, provider, course_age_range="13914", sex="3",
-                            provider_trainee_id="x" * 51, training_route="99")  # fmt: skip
+    found = await errors_of(
+        client,
+        provider,
+        course_age_range="13914",
+        sex="3",
+        provider_trainee_id="x" * 51,
+        training_route="99",
+    )
     assert [message.split(" ")[0] for message in found] == [
-        "course_subject_1", "provider_trainee_id", "sex", "training_route",
-    ]  # fmt: skip
+        "course_subject_1",
+        "provider_trainee_id",
+        "sex",
+        "training_route",
+    ]

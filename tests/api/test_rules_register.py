@@ -93,8 +93,7 @@ async def test_register_partners_load_by_urn_or_ukprn(
         ("training_partner_ukprn", "23456789"),
     ):
         body = trainee(**{field: value})
-        response = await client.post(f"{V}/trainees", json={"data": body},
-                                     headers=provider.headers)  # fmt: skip
+        response = await client.post(f"{V}/trainees", json={"data": body}, headers=provider.headers)
         assert response.status_code == 201, response.text
         assert response.json()["data"][field] == value
 

@@ -16,8 +16,11 @@ SECTIONS = {
 
 
 async def post(client, provider, headers=None, **overrides):
-    return await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                             headers={**provider.headers, **(headers or {})})  # fmt: skip
+    return await client.post(
+        f"{V}/trainees",
+        json={"data": trainee(**overrides)},
+        headers={**provider.headers, **(headers or {})},
+    )
 
 
 async def test_submission_diversity_disabled_without_a_disability_is_refused(client, provider):
@@ -27,8 +30,9 @@ async def test_submission_diversity_disabled_without_a_disability_is_refused(cli
 
 
 async def test_submission_diversity_body_is_the_same_with_enhanced_errors(client, provider):
-    response = await post(client, provider, {"Enhanced-Errors": "true"}, disability1="95",
-                          disability2="98")  # fmt: skip
+    response = await post(
+        client, provider, {"Enhanced-Errors": "true"}, disability1="95", disability2="98"
+    )
     assert response.json() == SECTIONS
 
 
@@ -39,9 +43,11 @@ async def test_submission_checks_run_only_after_the_attribute_rules(client, prov
 
 async def test_submission_checks_do_not_run_on_update(client, provider):
     created = await post(client, provider)
-    response = await client.patch(f"{V}/trainees/{created.json()['data']['trainee_id']}",
-                                  json={"data": {"disability1": "98", "disability2": "99"}},
-                                  headers=provider.headers)  # fmt: skip
+    response = await client.patch(
+        f"{V}/trainees/{created.json()['data']['trainee_id']}",
+        json={"data": {"disability1": "98", "disability2": "99"}},
+        headers=provider.headers,
+    )
     assert response.status_code == 200, response.text
     assert response.json()["data"]["disability_disclosure"] == "disabled"
 

@@ -10,8 +10,9 @@ V = "/api/v2026.1"
 
 
 async def create(client, provider, **overrides):
-    response = await client.post(f"{V}/trainees", json={"data": trainee(**overrides)},
-                                 headers=provider.headers)  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees", json={"data": trainee(**overrides)}, headers=provider.headers
+    )
     assert response.status_code == 201, response.text
     return response.json()["data"]
 
@@ -43,8 +44,9 @@ async def test_patch_is_the_same_partial_update(client, provider):
 async def test_an_update_reads_back(client, provider):
     created = await create(client, provider)
     tid = created["trainee_id"]
-    await client.put(f"{V}/trainees/{tid}", json={"data": {"email": "new@example.com"}},
-                     headers=provider.headers)  # fmt: skip
+    await client.put(
+        f"{V}/trainees/{tid}", json={"data": {"email": "new@example.com"}}, headers=provider.headers
+    )
     response = await client.get(f"{V}/trainees/{tid}", headers=provider.headers)
     assert response.json()["email"] == "new@example.com"
 
@@ -118,8 +120,9 @@ async def test_updating_another_providers_trainee_is_not_found(client, provider,
 
 
 async def test_updating_an_unknown_trainee_is_not_found(client, provider):
-    response = await client.put(f"{V}/trainees/nosuchtrainee", json={"data": {"first_names": "X"}},
-                                headers=provider.headers)  # fmt: skip
+    response = await client.put(
+        f"{V}/trainees/nosuchtrainee", json={"data": {"first_names": "X"}}, headers=provider.headers
+    )
     assert response.json() == {"errors": [{"error": "NotFound", "message": "Trainee(s) not found"}]}
 
 
@@ -127,10 +130,12 @@ async def test_a_stale_if_match_is_a_conflict(client, provider):
     created = await create(client, provider)
     tid = created["trainee_id"]
     headers = {**provider.headers, "If-Match": '"2"'}
-    first = await client.put(f"{V}/trainees/{tid}", json={"data": {"first_names": "A"}},
-                             headers=headers)  # fmt: skip
-    second = await client.put(f"{V}/trainees/{tid}", json={"data": {"first_names": "B"}},
-                              headers=headers)  # fmt: skip
+    first = await client.put(
+        f"{V}/trainees/{tid}", json={"data": {"first_names": "A"}}, headers=headers
+    )
+    second = await client.put(
+        f"{V}/trainees/{tid}", json={"data": {"first_names": "B"}}, headers=headers
+    )
     assert (first.status_code, second.status_code) == (200, 409)
     assert second.json()["errors"][0]["error"] == "Conflict"
 
@@ -139,11 +144,14 @@ async def test_concurrent_updates_lose_nothing(client, provider):
     created = await create(client, provider)
     tid = created["trainee_id"]
     names = [f"Name{i}" for i in range(8)]
-    responses = await asyncio.gather(*[
-        client.patch(f"{V}/trainees/{tid}", json={"data": {"middle_names": n}},
-                     headers=provider.headers)
-        for n in names
-    ])  # fmt: skip
+    responses = await asyncio.gather(
+        *[
+            client.patch(
+                f"{V}/trainees/{tid}", json={"data": {"middle_names": n}}, headers=provider.headers
+            )
+            for n in names
+        ]
+    )
     accepted = [r for r in responses if r.status_code == 200]
     assert all(r.status_code in (200, 409) for r in responses)
     final = (await client.get(f"{V}/trainees/{tid}", headers=provider.headers)).json()

@@ -8,13 +8,17 @@ V = "/api/v2026.1"
 
 
 async def post(client, provider, body, headers=None):
-    return await client.post(f"{V}/trainees", json=body,
-                             headers={**provider.headers, **(headers or {})})  # fmt: skip
+    return await client.post(
+        f"{V}/trainees", json=body, headers={**provider.headers, **(headers or {})}
+    )
 
 
 async def test_malformed_json_is_a_bad_request_listing_the_parser_message(client, provider):
-    response = await client.post(f"{V}/trainees", content=b'{"data": ', headers={
-        **provider.headers, "Content-Type": "application/json"})  # fmt: skip
+    response = await client.post(
+        f"{V}/trainees",
+        content=b'{"data": ',
+        headers={**provider.headers, "Content-Type": "application/json"},
+    )
     assert response.status_code == 400
     (message,) = response.json()["errors"]
     assert message[0].isupper()
@@ -98,8 +102,13 @@ async def test_nested_placement_errors_keep_their_prefix(client, provider):
 
 
 async def test_nested_degree_errors_lose_their_prefix(client, provider):
-    degree = {"grade": "02", "subject": "100485", "institution": "0117", "uk_degree": "083",
-              "graduation_year": "abc"}  # fmt: skip
+    degree = {
+        "grade": "02",
+        "subject": "100485",
+        "institution": "0117",
+        "uk_degree": "083",
+        "graduation_year": "abc",
+    }
     response = await post(client, provider, {"data": trainee(degrees_attributes=[degree])})
     assert response.json()["errors"] == ["graduation_year is invalid"]
 
@@ -112,10 +121,15 @@ async def test_a_postgraduate_route_needs_a_degree(client, provider):
 
 
 async def test_enhanced_errors_group_messages_by_field_and_nest_degrees(client, provider):
-    degree = {"subject": "100485", "institution": "0117", "uk_degree": "083",
-              "graduation_year": "2999"}  # fmt: skip
-    body = trainee(first_names="", degrees_attributes=[degree],
-                   placements_attributes=[{"urn": "12"}])  # fmt: skip
+    degree = {
+        "subject": "100485",
+        "institution": "0117",
+        "uk_degree": "083",
+        "graduation_year": "2999",
+    }
+    body = trainee(
+        first_names="", degrees_attributes=[degree], placements_attributes=[{"urn": "12"}]
+    )
     response = await post(client, provider, {"data": body}, {"Enhanced-Errors": "true"})
     assert response.status_code == 422
     assert response.json() == {
@@ -132,8 +146,9 @@ async def test_enhanced_errors_group_messages_by_field_and_nest_degrees(client, 
 
 
 async def test_enhanced_errors_need_the_exact_value_true(client, provider):
-    response = await post(client, provider, {"data": trainee(first_names="")},
-                          {"Enhanced-Errors": "TRUE"})  # fmt: skip
+    response = await post(
+        client, provider, {"data": trainee(first_names="")}, {"Enhanced-Errors": "TRUE"}
+    )
     assert response.json()["errors"] == ["first_names can't be blank"]
 
 

@@ -8,9 +8,11 @@ ROUTES_2026_0 = "'03', '09', '10', '11', '12', '14'"
 
 
 async def post(client, provider, version, **overrides):
-    return await client.post(f"/api/{version}/trainees",
-                             json={"data": body_for(version, **overrides)},
-                             headers=provider.headers)  # fmt: skip
+    return await client.post(
+        f"/api/{version}/trainees",
+        json={"data": body_for(version, **overrides)},
+        headers=provider.headers,
+    )
 
 
 async def test_route_02_is_accepted_up_to_v2025_0_only(client, provider):
@@ -117,9 +119,11 @@ async def test_v2025_0_checks_the_submission_on_update_too(client, provider):
     sections = {}
     for version in ("v2026.0", "v2025.0"):
         created = (await post(client, provider, version, disability1=...)).json()["data"]
-        response = await client.put(f"/api/{version}/trainees/{created['trainee_id']}",
-                                    json={"data": {"disability1": "98", "disability2": "99"}},
-                                    headers=provider.headers)  # fmt: skip
+        response = await client.put(
+            f"/api/{version}/trainees/{created['trainee_id']}",
+            json={"data": {"disability1": "98", "disability2": "99"}},
+            headers=provider.headers,
+        )
         sections[version] = response.status_code, response.json().get("errors")
     assert sections["v2026.0"][0] == 200
     status, errors = sections["v2025.0"]

@@ -24,8 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def trainees(
     *args: str, env: dict[str, str], check: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "service.cli", *args], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"trainees {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
@@ -49,11 +55,15 @@ class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         # output goes to a file: a pipe nobody reads would fill up and block the server
-        self.output = tempfile.NamedTemporaryFile(prefix="trainees-serve-", suffix=".log")
+        self.output = tempfile.NamedTemporaryFile(prefix="trainees-serve-", suffix=".log")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
-            env=env, cwd=ROOT, stdout=self.output, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            env=env,
+            cwd=ROOT,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -89,12 +99,16 @@ def test_the_service_runs_against_database_url(database) -> None:
     try:
         assert f"http://127.0.0.1:{server.port}" in server.banner
         headers = {"Authorization": f"Bearer {token}"}
-        created = httpx.post(server.url + "/api/v2026.1/trainees", json={"data": trainee()},
-                             headers=headers)  # fmt: skip
+        created = httpx.post(
+            server.url + "/api/v2026.1/trainees", json={"data": trainee()}, headers=headers
+        )
         assert created.status_code == 201, created.text
         slug = created.json()["data"]["trainee_id"]
-        patched = httpx.patch(server.url + f"/api/v2026.1/trainees/{slug}",
-                              json={"data": {"last_name": "Smith"}}, headers=headers)  # fmt: skip
+        patched = httpx.patch(
+            server.url + f"/api/v2026.1/trainees/{slug}",
+            json={"data": {"last_name": "Smith"}},
+            headers=headers,
+        )
         assert patched.status_code == 200
     finally:
         assert server.stop() == 0
@@ -148,8 +162,9 @@ def test_the_embedded_default_serves_and_stops_with_the_service(tmp_path) -> Non
     server = Server(env)
     try:
         assert "embedded PostgreSQL" in server.banner
-        response = httpx.get(server.url + "/api/v2026.1/info",
-                             headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        response = httpx.get(
+            server.url + "/api/v2026.1/info", headers={"Authorization": f"Bearer {token}"}
+        )
         assert response.json()["status"] == "ok"
         assert "schema is up to date" in trainees("migrate", env=env).stdout
     finally:

@@ -15,8 +15,9 @@ async def test_trn_award_and_history_through_the_operator_commands(client, provi
     assert (
         "trn_received" in trainees("trn", "receive", tid, "1234567", "--by", "ops", env=env).stdout
     )
-    response = await act(client, provider, tid, "recommend-for-qts",
-                         qts_standards_met_date=t["itt_start_date"])  # fmt: skip
+    response = await act(
+        client, provider, tid, "recommend-for-qts", qts_standards_met_date=t["itt_start_date"]
+    )
     assert response.status_code == 202
     assert "awarded" in trainees("award", tid, env=env).stdout
     got = (await client.get(f"{V}/trainees/{tid}", headers=provider.headers)).json()
@@ -40,9 +41,16 @@ async def test_reinstating_and_undoing_a_withdrawal(client, provider, database):
     tid = t["trainee_id"]
     await act(client, provider, tid, "defer", defer_date=t["itt_start_date"])
     assert "submitted_for_trn" in trainees("reinstate", tid, "--date", "2026-11-01", env=env).stdout
-    withdrawn = await act(client, provider, tid, "withdraw", withdrawal_date=t["itt_start_date"],
-                          trigger="provider", reasons=["record_added_in_error"],
-                          future_interest="no")  # fmt: skip
+    withdrawn = await act(
+        client,
+        provider,
+        tid,
+        "withdraw",
+        withdrawal_date=t["itt_start_date"],
+        trigger="provider",
+        reasons=["record_added_in_error"],
+        future_interest="no",
+    )
     assert withdrawn.status_code == 200
     undone = trainees("withdrawal", "undo", tid, "--comment", "Entered by mistake", env=env)
     assert "submitted_for_trn" in undone.stdout

@@ -9,8 +9,14 @@ from typing import Any
 import yaml
 
 PUBLISHED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "openapi"
-JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "number": (int, float),
-              "object": dict, "array": list}  # fmt: skip
+JSON_TYPES = {
+    "string": str,
+    "integer": int,
+    "boolean": bool,
+    "number": (int, float),
+    "object": dict,
+    "array": list,
+}
 
 
 class _Loader(yaml.SafeLoader):
@@ -26,14 +32,18 @@ _Loader.yaml_implicit_resolvers = {
 def published(version: str) -> dict[str, Any]:
     """A version's published contract."""
     with (PUBLISHED / f"{version}.yaml").open() as f:
-        document: dict[str, Any] = yaml.load(f, Loader=_Loader)  # noqa: S506 (safe loader)
+        document: dict[str, Any] = yaml.load(f, Loader=_Loader)
     return document
 
 
 def problems(
-    schema: dict[str, Any], value: Any, *, missing_ok: frozenset[str], extra_ok: frozenset[str],
+    schema: dict[str, Any],
+    value: Any,
+    *,
+    missing_ok: frozenset[str],
+    extra_ok: frozenset[str],
     at: str = "$",
-) -> Iterator[str]:  # fmt: skip
+) -> Iterator[str]:
     """Where the value departs from the schema: missing required keys, keys the contract does
     not know, values of another JSON type (nulls are not judged: the contract's types come
     from examples)."""
@@ -50,11 +60,13 @@ def problems(
                 yield f"{at}.{key}: missing"
         for key, item in value.items():
             if key in known:
-                yield from problems(known[key], item, missing_ok=missing_ok,
-                                    extra_ok=extra_ok, at=f"{at}.{key}")  # fmt: skip
+                yield from problems(
+                    known[key], item, missing_ok=missing_ok, extra_ok=extra_ok, at=f"{at}.{key}"
+                )
             elif key not in extra_ok and not (key.startswith("disability") and key[10:].isdigit()):
                 yield f"{at}.{key}: not in the contract"
     if isinstance(value, list) and schema.get("items"):
         for i, item in enumerate(value):
-            yield from problems(schema["items"], item, missing_ok=missing_ok, extra_ok=extra_ok,
-                                at=f"{at}[{i}]")  # fmt: skip
+            yield from problems(
+                schema["items"], item, missing_ok=missing_ok, extra_ok=extra_ok, at=f"{at}[{i}]"
+            )

@@ -18,14 +18,23 @@ from service.eventstore import MsgspecTranscoder, TypedMapper
 ACTOR = Actor(source="api", provider_id="p1")
 TODAY = date(2026, 11, 28)
 RECORD = TraineeRecord(first_names="Ada", last_name="Lovelace", itt_start_date=date(2026, 9, 1))
-WITHDRAWAL = Withdrawal(date=date(2026, 10, 1), trigger="provider",
-                        reasons=("record_added_in_error",), future_interest="no")  # fmt: skip
+WITHDRAWAL = Withdrawal(
+    date=date(2026, 10, 1),
+    trigger="provider",
+    reasons=("record_added_in_error",),
+    future_interest="no",
+)
 
 
 def given_registered() -> Trainee:
-    trainee = Trainee.register(provider=ProviderRef(provider_id="p1", ukprn="10000001"),
-                               record=RECORD, placements=(), degrees=(), actor=ACTOR,
-                               at=datetime.now(UTC))  # fmt: skip
+    trainee = Trainee.register(
+        provider=ProviderRef(provider_id="p1", ukprn="10000001"),
+        record=RECORD,
+        placements=(),
+        degrees=(),
+        actor=ACTOR,
+        at=datetime.now(UTC),
+    )
     trainee.collect_events()
     return trainee
 
@@ -153,15 +162,31 @@ def test_any_command_sequence_keeps_the_machine_and_replays_to_the_same_state(
         assert trainee.state in ALLOWED_AFTER[command], (command, before, trainee.state)
         stored += [mapper.to_stored_event(e) for e in trainee.collect_events()]
     replayed = given_registered_events_replayed(trainee, mapper, stored)
-    for attribute in ("state", "trn", "withdrawal", "defer_date", "outcome_date", "record",
-                      "awarded_at", "reinstate_date", "version"):  # fmt: skip
+    for attribute in (
+        "state",
+        "trn",
+        "withdrawal",
+        "defer_date",
+        "outcome_date",
+        "record",
+        "awarded_at",
+        "reinstate_date",
+        "version",
+    ):
         assert getattr(replayed, attribute) == getattr(trainee, attribute), attribute
 
 
 def given_registered_events_replayed(trainee: Trainee, mapper: TypedMapper, later: list) -> Trainee:
     """Replay the registration of a fresh copy plus the later stored events."""
-    start = Trainee.register(provider=trainee.provider, record=RECORD, placements=(), degrees=(),
-                             actor=ACTOR, at=datetime.now(UTC), slug=trainee.slug)  # fmt: skip
+    start = Trainee.register(
+        provider=trainee.provider,
+        record=RECORD,
+        placements=(),
+        degrees=(),
+        actor=ACTOR,
+        at=datetime.now(UTC),
+        slug=trainee.slug,
+    )
     aggregate = None
     for event in start.collect_events():
         aggregate = mapper.to_domain_event(mapper.to_stored_event(event)).mutate(aggregate)

@@ -144,9 +144,11 @@ def test_unknown_code_lists_raise_key_error_naming_the_list() -> None:
 
 @needs_sources
 def test_legacy_lists_map_every_csv_code_to_its_internal_value() -> None:
-    for name, filename in [("sex", "hesa_code_sets_sexes.csv"),
-                           ("nationality", "recruits_api_nationalities.csv"),
-                           ("training_route", "hesa_code_sets_training_routes.csv")]:  # fmt: skip
+    for name, filename in [
+        ("sex", "hesa_code_sets_sexes.csv"),
+        ("nationality", "recruits_api_nationalities.csv"),
+        ("training_route", "hesa_code_sets_training_routes.csv"),
+    ]:
         for row in csv.DictReader((CODES / filename).read_text("utf-8").splitlines()):
             entry = legacy_code_list(name).by_code(row["code"])
             assert entry is not None and entry.name == row["label"]
@@ -233,8 +235,11 @@ def test_reference_payload_matches_published_example_shape() -> None:
 @needs_sources
 def test_regenerating_the_data_changes_nothing(tmp_path: Path) -> None:
     script = REPO / "scripts" / "generate_reference_data.py"
-    subprocess.run([sys.executable, str(script), "--source", str(CODES), "--out", str(tmp_path)],
-                   check=True, cwd=REPO)  # fmt: skip
+    subprocess.run(
+        [sys.executable, str(script), "--source", str(CODES), "--out", str(tmp_path)],
+        check=True,
+        cwd=REPO,
+    )
     generated = {path.name: path.read_bytes() for path in tmp_path.glob("*.json")}
     committed = {path.name: path.read_bytes() for path in DATA.glob("*.json")}
     assert generated == committed

@@ -15,16 +15,38 @@ from domain.rules.inclusion import inclusion_message
 
 TODAY = date(2026, 11, 28)
 VALID = {
-    "first_names": "Ada", "last_name": "Lovelace", "date_of_birth": "1990-01-01", "sex": "10",
-    "email": "ada@example.com", "training_route": "12", "itt_start_date": "2026-09-01",
-    "itt_end_date": "2027-07-31", "course_subject_1": "100346", "study_mode": "63",
-    "hesa_id": "0310261553101", "itt_aim": "201", "course_year": "1",
-    "course_age_range": "13918", "fund_code": "2", "funding_method": "6",
-}  # fmt: skip
-DEGREE = {"grade": "02", "subject": "100485", "institution": "0117", "uk_degree": "083",
-          "graduation_year": "2003"}  # fmt: skip
-EXCEPTION_SUBJECTS = {"Ancient languages", "Modern languages", "French language",
-                      "German language", "Spanish language", "Physics"}  # fmt: skip
+    "first_names": "Ada",
+    "last_name": "Lovelace",
+    "date_of_birth": "1990-01-01",
+    "sex": "10",
+    "email": "ada@example.com",
+    "training_route": "12",
+    "itt_start_date": "2026-09-01",
+    "itt_end_date": "2027-07-31",
+    "course_subject_1": "100346",
+    "study_mode": "63",
+    "hesa_id": "0310261553101",
+    "itt_aim": "201",
+    "course_year": "1",
+    "course_age_range": "13918",
+    "fund_code": "2",
+    "funding_method": "6",
+}
+DEGREE = {
+    "grade": "02",
+    "subject": "100485",
+    "institution": "0117",
+    "uk_degree": "083",
+    "graduation_year": "2003",
+}
+EXCEPTION_SUBJECTS = {
+    "Ancient languages",
+    "Modern languages",
+    "French language",
+    "German language",
+    "Spanish language",
+    "Physics",
+}
 
 
 def problems(disabilities: dict[str, str] | None = None, **overrides: object) -> list[str]:
@@ -82,14 +104,19 @@ def test_training_route_code_12_needs_a_start_from_the_2022_cycle(start):
 def test_funding_method_fund_code_exception_only_for_its_subjects_and_years(subject, year):
     name = code_list("course_subject").by_code(subject).id  # type: ignore[union-attr]
     found = problems(
-        funding_method="D", course_subject_1=subject, itt_start_date=f"{year}-09-01",
-        itt_end_date=f"{year + 1}-07-31", course_age_range="13918",
-    )  # fmt: skip
+        funding_method="D",
+        course_subject_1=subject,
+        itt_start_date=f"{year}-09-01",
+        itt_end_date=f"{year + 1}-07-31",
+        course_age_range="13918",
+    )
     excepted = year in (2025, 2026) and bool(
         EXCEPTION_SUBJECTS.intersection(allocation_subjects_for(str(name)))
     )
-    not_eligible = f"funding_method 'bursary' is not allowed when fund_code is '2' and " \
-        f"course_subject_1 is '{name}'"  # fmt: skip
+    not_eligible = (
+        f"funding_method 'bursary' is not allowed when fund_code is '2' and "
+        f"course_subject_1 is '{name}'"
+    )
     assert (not_eligible in found) is not excepted
 
 

@@ -62,8 +62,12 @@ def test_trainee_start_date_in_the_future_only_when_it_is_the_itt_start(day):
     assert messages(trainee_start_date, trainee_start_date=day.isoformat()) == [
         "trainee_start_date must be in the past"
     ]
-    assert messages(trainee_start_date, trainee_start_date=day.isoformat(),
-                    itt_start_date=day.isoformat()) == []  # fmt: skip
+    assert (
+        messages(
+            trainee_start_date, trainee_start_date=day.isoformat(), itt_start_date=day.isoformat()
+        )
+        == []
+    )
 
 
 @given(st.dates(min_value=date(2032, 1, 1), max_value=date(2100, 1, 1)))

@@ -19,8 +19,14 @@ RECORD = TraineeRecord(first_names="Ada", last_name="Lovelace", date_of_birth=da
 
 
 def registered() -> Trainee:
-    return Trainee.register(provider=PROVIDER, record=RECORD, placements=(), degrees=(),
-                            actor=ACTOR, at=datetime.now(UTC))  # fmt: skip
+    return Trainee.register(
+        provider=PROVIDER,
+        record=RECORD,
+        placements=(),
+        degrees=(),
+        actor=ACTOR,
+        at=datetime.now(UTC),
+    )
 
 
 def names(events: list[object]) -> list[str]:
@@ -46,8 +52,11 @@ def test_every_event_carries_the_actor() -> None:
 def test_changing_details_records_only_what_changed() -> None:
     trainee = registered()
     trainee.collect_events()
-    changed = trainee.change_details(record=msgspec.structs.replace(RECORD, last_name="King"),
-                                     actor=ACTOR, refuse_when_complete=True)  # fmt: skip
+    changed = trainee.change_details(
+        record=msgspec.structs.replace(RECORD, last_name="King"),
+        actor=ACTOR,
+        refuse_when_complete=True,
+    )
     (event,) = trainee.collect_events()
     assert changed and type(event).__name__ == "DetailsChanged"
     assert changed_fields(event.changes) == {"last_name": "King"}  # type: ignore[attr-defined]
@@ -82,8 +91,11 @@ def test_submitting_twice_is_refused() -> None:
 
 def test_replaying_stored_events_rebuilds_the_same_trainee() -> None:
     trainee = registered()
-    trainee.change_details(record=msgspec.structs.replace(RECORD, itt_start_date=date(2025, 9, 1)),
-                           actor=ACTOR, refuse_when_complete=True)  # fmt: skip
+    trainee.change_details(
+        record=msgspec.structs.replace(RECORD, itt_start_date=date(2025, 9, 1)),
+        actor=ACTOR,
+        refuse_when_complete=True,
+    )
     mapper = TypedMapper(transcoder=MsgspecTranscoder())
     stored = [mapper.to_stored_event(e) for e in trainee.collect_events()]
     replayed = None

@@ -105,9 +105,13 @@ class Process:
     def __init__(self, env: dict[str, str], *args: str, output: Path) -> None:
         self.output = output
         with output.open("w") as sink:
-            self.process = subprocess.Popen([sys.executable, "-m", "service.cli", *args],
-                                            env=env, cwd=ROOT, stdout=sink,
-                                            stderr=subprocess.STDOUT)  # fmt: skip
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "service.cli", *args],
+                env=env,
+                cwd=ROOT,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Send a signal and wait for the exit code."""

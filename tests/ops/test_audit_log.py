@@ -58,9 +58,10 @@ async def test_the_worker_writes_one_row_per_event_with_who_when_and_how(
     audit = await rows(migrated_database)
     assert [r["event"] for r in audit] == ["Registered", "SubmittedForTrn"] * 2
     assert [r["trainee_slug"] for r in audit] == [slugs[0], slugs[0], slugs[1], slugs[1]]
-    assert {(r["source"], r["provider_id"], r["token_id"], r["api_version"], r["request_id"])
-            for r in audit} == {("api", caller.provider_id, caller.token_id, "v2026.1",
-                                 "req-audit")}  # fmt: skip
+    assert {
+        (r["source"], r["provider_id"], r["token_id"], r["api_version"], r["request_id"])
+        for r in audit
+    } == {("api", caller.provider_id, caller.token_id, "v2026.1", "req-audit")}
     assert all(r["occurred_at"] is not None for r in audit)
     status = (await asyncio.to_thread(trainees, "projections", "status", env=env)).stdout
     head = audit[-1]["notification_id"]
@@ -71,8 +72,10 @@ async def test_the_worker_writes_one_row_per_event_with_who_when_and_how(
 async def test_gaps_in_the_notification_log_are_skipped(open_app, migrated_database, mapper):
     await register_trainees(open_app, migrated_database, 1)
     conn = await asyncpg.connect(migrated_database.url)
-    await conn.execute("SELECT nextval(pg_get_serial_sequence('traineeregister_events',"
-                       " 'notification_id')) FROM generate_series(1, 5)")  # fmt: skip
+    await conn.execute(
+        "SELECT nextval(pg_get_serial_sequence('traineeregister_events',"
+        " 'notification_id')) FROM generate_series(1, 5)"
+    )
     await conn.close()
     await register_trainees(open_app, migrated_database, 1)
     applied = await worker.run(migrated_database.url, mapper, asyncio.Event(), once=True, batch=1)

@@ -61,8 +61,9 @@ def test_pods_run_as_non_root_with_config_and_secret_from_the_environment():
     names = {d["metadata"]["name"] for p in MANIFESTS for d in documents(p)}
     for container in containers():
         assert container["securityContext"]["allowPrivilegeEscalation"] is False
-        assert {ref.get("configMapRef", ref.get("secretRef"))["name"]
-                for ref in container["envFrom"]} <= names  # fmt: skip
+        assert {
+            ref.get("configMapRef", ref.get("secretRef"))["name"] for ref in container["envFrom"]
+        } <= names
 
 
 def test_the_api_is_probed_on_the_endpoints_it_serves():
@@ -105,7 +106,8 @@ def test_compose_runs_postgres_migration_api_and_worker_in_order():
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     for name in ("api", "worker"):
         assert services[name]["depends_on"]["migrate"]["condition"] == (
-            "service_completed_successfully")  # fmt: skip
+            "service_completed_successfully"
+        )
         assert services[name]["image"] == services["migrate"]["image"]
     build = services["api"]["build"]
     assert (DEPLOY / build["context"] / build["dockerfile"]).resolve() == DEPLOY / "Dockerfile"

@@ -50,9 +50,15 @@ def hold_lock(url: str, table: str, mode: str) -> psycopg.Connection:
 def wait_for_a_waiting_request(url: str) -> None:
     """Return once a session of the service waits for a lock."""
     with psycopg.connect(url, autocommit=True) as conn:
-        until(lambda: bool(conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            " AND datname = current_database()").fetchone()[0]), 30)  # type: ignore[index]  # fmt: skip
+        until(
+            lambda: bool(
+                conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND datname = current_database()"
+                ).fetchone()[0]
+            ),
+            30,
+        )  # type: ignore[index]
 
 
 def token_for(url: str) -> dict[str, str]:
@@ -79,10 +85,21 @@ def test_a_database_dying_mid_request_gives_503_then_the_service_recovers(own_po
     url = own_postgres.database.url
     asyncio.run(migrate(url))
     headers = token_for(url)
-    server = serve(DATABASE_URL=url, TRAINEES_DB_TIMEOUT="0.5", TRAINEES_WRITE_TIMEOUT="2",
-                   TRAINEES_WRITE_POOL_SIZE="2")  # fmt: skip
-    post = lambda: httpx.post(server.url + f"{V}/trainees", json={"data": trainee()},  # noqa: E731
-                              headers=headers, timeout=30)  # fmt: skip
+    server = serve(
+        DATABASE_URL=url,
+        TRAINEES_DB_TIMEOUT="0.5",
+        TRAINEES_WRITE_TIMEOUT="2",
+        TRAINEES_WRITE_POOL_SIZE="2",
+    )
+
+    def post() -> httpx.Response:
+        return httpx.post(
+            server.url + f"{V}/trainees",
+            json={"data": trainee()},
+            headers=headers,
+            timeout=30,
+        )
+
     first = post()
     assert first.status_code == 201, first.text
     slug = first.json()["data"]["trainee_id"]
@@ -117,8 +134,9 @@ def test_a_database_dying_mid_request_gives_503_then_the_service_recovers(own_po
 @pytest.fixture(scope="module")
 def running(database, tmp_path_factory):
     """One `trainees serve` on the test database, with short database waits and small bodies."""
-    env = environment(DATABASE_URL=database.url, TRAINEES_DB_TIMEOUT="0.5",
-                      TRAINEES_MAX_BODY_BYTES="2048")  # fmt: skip
+    env = environment(
+        DATABASE_URL=database.url, TRAINEES_DB_TIMEOUT="0.5", TRAINEES_MAX_BODY_BYTES="2048"
+    )
     server = Server(env, tmp_path_factory.mktemp("serve") / "serve.log")
     yield server, token_for_session(database.url)
     assert server.stop() == 0

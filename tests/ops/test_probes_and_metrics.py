@@ -68,10 +68,21 @@ async def test_metrics_count_requests_events_lag_and_pool_usage(open_app, provid
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
     route = "/api/{version}/trainees"
-    assert sample(text, "trainees_http_requests_total", version="v2026.1", route=route,
-                  method="POST", status="201") == 1  # fmt: skip
-    assert sample(text, "trainees_http_requests_total", route=route + "/{trainee_id}",
-                  status="200") == 1  # fmt: skip
+    assert (
+        sample(
+            text,
+            "trainees_http_requests_total",
+            version="v2026.1",
+            route=route,
+            method="POST",
+            status="201",
+        )
+        == 1
+    )
+    assert (
+        sample(text, "trainees_http_requests_total", route=route + "/{trainee_id}", status="200")
+        == 1
+    )
     assert sample(text, "trainees_http_requests_total", status="404") == 1
     assert sample(text, "trainees_http_request_duration_seconds_count", route=route) == 1
     assert sample(text, "trainees_events_appended_total") >= 2  # Registered, SubmittedForTrn

@@ -83,8 +83,11 @@ async def test_a_body_over_the_limit_is_refused_before_anything_else(open_app, p
     body = {"data": trainee(additional_ethnic_background="x" * 3000)}
     response = await app.post(f"{V}/trainees", json=body, headers=provider.headers)
     assert response.status_code == 413
-    assert response.json() == {"errors": [{"error": "PayloadTooLarge",
-        "message": "The request body must be at most 2048 bytes"}]}  # fmt: skip
+    assert response.json() == {
+        "errors": [
+            {"error": "PayloadTooLarge", "message": "The request body must be at most 2048 bytes"}
+        ]
+    }
     unauthenticated = await app.post(f"{V}/trainees", json=body)
     assert unauthenticated.status_code == 413
 

@@ -19,10 +19,18 @@ async def test_every_request_gets_an_id_in_the_response_and_one_log_line(client,
     lines = logs.access()
     assert [line["request_id"] for line in lines] == ids
     assert lines[0] | {"duration_ms": 0, "time": ""} == {
-        "time": "", "level": "info", "logger": "trainees.access", "message": "request",
-        "request_id": ids[0], "method": "GET", "route": "/api/{version}/info",
-        "version": "v2026.1", "status": 200, "duration_ms": 0, "provider_id": provider.provider_id,
-    }  # fmt: skip
+        "time": "",
+        "level": "info",
+        "logger": "trainees.access",
+        "message": "request",
+        "request_id": ids[0],
+        "method": "GET",
+        "route": "/api/{version}/info",
+        "version": "v2026.1",
+        "status": 200,
+        "duration_ms": 0,
+        "provider_id": provider.provider_id,
+    }
     assert lines[1]["status"] == 404 and lines[1]["route"] == "unrouted"
     assert lines[1]["provider_id"] is None and lines[1]["version"] == "none"
 
@@ -49,8 +57,12 @@ async def test_an_unusable_request_id_is_replaced(client, provider):
 
 
 async def test_logs_hold_no_token_and_no_personal_data(client, provider, logs):
-    body = trainee(first_names="Zebediah", last_name="Quackenbush", email="zq@example.org",
-                   date_of_birth="1987-06-05")  # fmt: skip
+    body = trainee(
+        first_names="Zebediah",
+        last_name="Quackenbush",
+        email="zq@example.org",
+        date_of_birth="1987-06-05",
+    )
     created = await client.post(f"{V}/trainees", json={"data": body}, headers=provider.headers)
     assert created.status_code == 201, created.text
     slug = created.json()["data"]["trainee_id"]
@@ -59,6 +71,13 @@ async def test_logs_hold_no_token_and_no_personal_data(client, provider, logs):
     text = "\n".join(logs.lines)
     statuses = [line["status"] for line in logs.access()]
     assert statuses[0] == 201 and statuses[-1] == 401 and len(statuses) == 3
-    for secret in (provider.token, "not-a-real-token", "Zebediah", "Quackenbush", "zq@example",
-                   "1987-06-05", slug):  # fmt: skip
+    for secret in (
+        provider.token,
+        "not-a-real-token",
+        "Zebediah",
+        "Quackenbush",
+        "zq@example",
+        "1987-06-05",
+        slug,
+    ):
         assert secret not in text

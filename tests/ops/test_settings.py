@@ -31,16 +31,26 @@ def test_the_defaults_follow_the_specification(monkeypatch):
 
 
 def test_settings_are_read_from_the_environment(monkeypatch):
-    values = {"TRAINEES_LOG_LEVEL": "DEBUG", "TRAINEES_RATE_LIMIT": "7",
-              "TRAINEES_RATE_LIMIT_WINDOW": "2", "TRAINEES_MAX_BODY_BYTES": "4096",
-              "TRAINEES_DB_TIMEOUT": "0.5", "TRAINEES_WRITE_TIMEOUT": "3",
-              "TRAINEES_READY_MAX_LAG": "0", "TRAINEES_WORKER_BATCH_SIZE": "50",
-              "TRAINEES_WORKER_IDLE": "0.2"}  # fmt: skip
+    values = {
+        "TRAINEES_LOG_LEVEL": "DEBUG",
+        "TRAINEES_RATE_LIMIT": "7",
+        "TRAINEES_RATE_LIMIT_WINDOW": "2",
+        "TRAINEES_MAX_BODY_BYTES": "4096",
+        "TRAINEES_DB_TIMEOUT": "0.5",
+        "TRAINEES_WRITE_TIMEOUT": "3",
+        "TRAINEES_READY_MAX_LAG": "0",
+        "TRAINEES_WORKER_BATCH_SIZE": "50",
+        "TRAINEES_WORKER_IDLE": "0.2",
+    }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     s = Settings.from_env()
     assert (s.log_level, s.rate_limit, s.rate_limit_window, s.max_body_bytes) == (
-        "debug", 7, 2, 4096)  # fmt: skip
+        "debug",
+        7,
+        2,
+        4096,
+    )
     assert (s.db_timeout, s.write_timeout, s.ready_max_lag) == (0.5, 3.0, 0)
     assert (s.worker_batch_size, s.worker_idle) == (50, 0.2)
 

@@ -15,23 +15,60 @@ from domain.trainee import new_slug
 from domain.values import Degree, Placement, TraineeRecord
 
 WRITABLE = (
-    "first_names", "middle_names", "last_name", "previous_last_name", "date_of_birth", "sex",
-    "email", "nationality", "ethnicity", "training_route", "itt_aim", "itt_qualification_aim",
-    "course_subject_1", "course_subject_2", "course_subject_3", "study_mode", "itt_start_date",
-    "itt_end_date", "trainee_start_date", "course_year", "course_age_range",
-    "pg_apprenticeship_start_date", "fund_code", "funding_method", "training_initiative",
-    "additional_training_initiative", "hesa_id", "ni_number", "provider_trainee_id",
-    "application_id", "training_partner_urn", "training_partner_ukprn", "employing_school_urn",
+    "first_names",
+    "middle_names",
+    "last_name",
+    "previous_last_name",
+    "date_of_birth",
+    "sex",
+    "email",
+    "nationality",
+    "ethnicity",
+    "training_route",
+    "itt_aim",
+    "itt_qualification_aim",
+    "course_subject_1",
+    "course_subject_2",
+    "course_subject_3",
+    "study_mode",
+    "itt_start_date",
+    "itt_end_date",
+    "trainee_start_date",
+    "course_year",
+    "course_age_range",
+    "pg_apprenticeship_start_date",
+    "fund_code",
+    "funding_method",
+    "training_initiative",
+    "additional_training_initiative",
+    "hesa_id",
+    "ni_number",
+    "provider_trainee_id",
+    "application_id",
+    "training_partner_urn",
+    "training_partner_ukprn",
+    "employing_school_urn",
     "iqts_country",
-)  # fmt: skip
+)
 NULL_CLEARS = frozenset(
-    {"ethnicity", "course_subject_2", "course_subject_3", "training_partner_urn",
-     "training_partner_ukprn", "employing_school_urn"}
-)  # fmt: skip
+    {
+        "ethnicity",
+        "course_subject_2",
+        "course_subject_3",
+        "training_partner_urn",
+        "training_partner_ukprn",
+        "employing_school_urn",
+    }
+)
 DATE_FIELDS = frozenset(
-    {"date_of_birth", "itt_start_date", "itt_end_date", "trainee_start_date",
-     "pg_apprenticeship_start_date"}
-)  # fmt: skip
+    {
+        "date_of_birth",
+        "itt_start_date",
+        "itt_end_date",
+        "trainee_start_date",
+        "pg_apprenticeship_start_date",
+    }
+)
 INTEGER_FIELDS = frozenset({"course_year", "application_id"})
 NOT_PROVIDED_ETHNICITY = "997"
 
@@ -67,8 +104,18 @@ def merge(current: TraineeRecord | None, sent: Mapping[str, object]) -> dict[str
 
 def _degree_item(degree: Degree) -> dict[str, object]:
     """A stored degree as the request item it came from."""
-    return {key: getattr(degree, key) for key in ("subject", "graduation_year", "country",
-            "uk_degree", "non_uk_degree", "grade", "institution")}  # fmt: skip
+    return {
+        key: getattr(degree, key)
+        for key in (
+            "subject",
+            "graduation_year",
+            "country",
+            "uk_degree",
+            "non_uk_degree",
+            "grade",
+            "institution",
+        )
+    }
 
 
 def rewrite_primary_subjects(values: dict[str, object]) -> dict[str, object]:
@@ -192,9 +239,14 @@ def build_placement(
     else:
         name, postcode = text(item, "name"), text(item, "postcode")
     return Placement(
-        placement_id=new_slug(), urn=urn, name=name, postcode=postcode,
-        address=placement_address(urn, postcode, school), created_at=at, updated_at=at,
-    )  # fmt: skip
+        placement_id=new_slug(),
+        urn=urn,
+        name=name,
+        postcode=postcode,
+        address=placement_address(urn, postcode, school),
+        created_at=at,
+        updated_at=at,
+    )
 
 
 def _known(list_name: str, code: str | None) -> str | None:

@@ -22,8 +22,18 @@ from service.eventstore import EVENTS_TABLE, decode_stored_event
 
 NAME = TABLE = "audit_log"
 FRESH, OLD = "audit_log_rebuild", "audit_log_replaced"
-COLUMNS = ("notification_id", "trainee_id", "trainee_slug", "event", "occurred_at", "source",
-           "provider_id", "token_id", "api_version", "request_id")  # fmt: skip
+COLUMNS = (
+    "notification_id",
+    "trainee_id",
+    "trainee_slug",
+    "event",
+    "occurred_at",
+    "source",
+    "provider_id",
+    "token_id",
+    "api_version",
+    "request_id",
+)
 _READ = (
     "SELECT notification_id, originator_id, originator_version, topic, state"
     f" FROM {EVENTS_TABLE} WHERE notification_id > $1 ORDER BY notification_id LIMIT $2"
@@ -45,11 +55,17 @@ def audit_row(notification_id: int, event: Any, slug: str | None) -> tuple[Any, 
     """The audit row of one decoded event, in COLUMNS order."""
     actor = getattr(event, "actor", None)
     return (
-        notification_id, event.originator_id, slug, type(event).__name__, event.timestamp,
-        getattr(actor, "source", None), getattr(actor, "provider_id", None),
-        getattr(actor, "token_id", None), getattr(actor, "api_version", None),
+        notification_id,
+        event.originator_id,
+        slug,
+        type(event).__name__,
+        event.timestamp,
+        getattr(actor, "source", None),
+        getattr(actor, "provider_id", None),
+        getattr(actor, "token_id", None),
+        getattr(actor, "api_version", None),
         getattr(actor, "request_id", None),
-    )  # fmt: skip
+    )
 
 
 async def _slugs(conn: asyncpg.Connection, table: str, events: Sequence[Any]) -> dict[UUID, str]:
@@ -71,8 +87,10 @@ async def apply_batch(
         return after, 0
     events = [decode_stored_event(mapper, row[1:]) for row in stored]
     slugs = await _slugs(conn, table, events)
-    rows = [audit_row(s["notification_id"], e, slugs.get(e.originator_id))
-            for s, e in zip(stored, events, strict=True)]  # fmt: skip
+    rows = [
+        audit_row(s["notification_id"], e, slugs.get(e.originator_id))
+        for s, e in zip(stored, events, strict=True)
+    ]
     await conn.copy_records_to_table(table, records=rows, columns=COLUMNS)
     return int(stored[-1]["notification_id"]), len(rows)
 
@@ -100,9 +118,11 @@ class Rebuilt:
 
 
 async def rebuild(
-    dsn: str, mapper: Mapper[UUID], batch_size: int = 5000,
+    dsn: str,
+    mapper: Mapper[UUID],
+    batch_size: int = 5000,
     progress: Callable[[int], None] = lambda done: None,
-) -> Rebuilt:  # fmt: skip
+) -> Rebuilt:
     """Replay every event into a fresh table, then swap it in while the worker waits."""
     started = time.perf_counter()
     conn = await asyncpg.connect(dsn)
@@ -137,8 +157,11 @@ async def status(conn: asyncpg.Connection, head: int) -> dict[str, Any]:
     position = int(state["position"]) if state else 0
     rebuilt = state["rebuilt_at"] if state else None
     return {
-        "projection": NAME, "mode": "asynchronous (trainees projections run)",
-        "position": position, "head": head, "lag": max(0, head - position),
+        "projection": NAME,
+        "mode": "asynchronous (trainees projections run)",
+        "position": position,
+        "head": head,
+        "lag": max(0, head - position),
         "rows": await conn.fetchval(f"SELECT count(*) FROM {TABLE}"),
         "last_rebuilt_at": rebuilt.isoformat() if rebuilt else None,
-    }  # fmt: skip
+    }

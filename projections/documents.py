@@ -147,9 +147,14 @@ def placement_document(placement: Placement) -> dict[str, Any]:
 
 def _placement(p: Placement) -> PlacementDocument:
     return PlacementDocument(
-        placement_id=p.placement_id, urn=p.urn, name=p.name, postcode=p.postcode,
-        address=p.address, created_at=_stamp(p.created_at), updated_at=_stamp(p.updated_at),
-    )  # fmt: skip
+        placement_id=p.placement_id,
+        urn=p.urn,
+        name=p.name,
+        postcode=p.postcode,
+        address=p.address,
+        created_at=_stamp(p.created_at),
+        updated_at=_stamp(p.updated_at),
+    )
 
 
 def degree_document(degree: Degree) -> dict[str, Any]:

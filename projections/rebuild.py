@@ -48,8 +48,9 @@ def fold(mapper: Mapper[UUID], rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]
 def _stored(row: Any) -> Any:
     from eventsourcing.persistence import StoredEvent
 
-    return StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2],
-                       state=bytes(row[3]))  # fmt: skip
+    return StoredEvent(
+        originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3])
+    )
 
 
 async def _replay_all(
@@ -69,8 +70,9 @@ async def _replay_all(
         cursor = conn.cursor(
             f"SELECT originator_id, originator_version, topic, state FROM {EVENTS} "
             "WHERE notification_id <= $1 ORDER BY originator_id, originator_version",
-            high, prefetch=batch_size,
-        )  # fmt: skip
+            high,
+            prefetch=batch_size,
+        )
         async for record in cursor:
             if record[0] != current:
                 if aggregate is not None:
@@ -105,8 +107,9 @@ async def _catch_up(conn: asyncpg.Connection, mapper: Mapper[UUID], after: int) 
         f"SELECT originator_id, originator_version, topic, state FROM {EVENTS} WHERE originator_id"
         f" IN (SELECT originator_id FROM {EVENTS} WHERE notification_id > $1 AND"
         " notification_id <= $2) ORDER BY originator_id, originator_version",
-        after, high,
-    )  # fmt: skip
+        after,
+        high,
+    )
     fresh = list(fold(mapper, rows))
     ids = [r[0] for r in fresh]
     await conn.execute(f"DELETE FROM {FRESH} WHERE id = ANY($1::uuid[])", ids)
@@ -159,17 +162,22 @@ async def rebuild(
                     " VALUES ($1, $2, now())"
                     " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position,"
                     " rebuilt_at = EXCLUDED.rebuilt_at",
-                    LIVE, position,
-                )  # fmt: skip
+                    LIVE,
+                    position,
+                )
         if verify:
             await conn.execute(f"DROP TABLE IF EXISTS {FRESH}")
         count = await conn.fetchval(f"SELECT count(*) FROM {LIVE}")
     finally:
         await conn.close()
     return RebuildReport(
-        events=events, trainees=count, seconds=time.perf_counter() - started,
-        position=position, differences=differences, switched=not verify,
-    )  # fmt: skip
+        events=events,
+        trainees=count,
+        seconds=time.perf_counter() - started,
+        position=position,
+        differences=differences,
+        switched=not verify,
+    )
 
 
 async def status(dsn: str) -> list[dict[str, Any]]:
@@ -186,10 +194,18 @@ async def status(dsn: str) -> list[dict[str, Any]]:
         audit = await audit_log.status(conn, head)
     finally:
         await conn.close()
-    return [{
-        "projection": LIVE, "mode": "inline (written with the events)", "position": head,
-        "head": head, "lag": 0, "rows": rows,
-        "last_rebuild_position": state["position"] if state else None,
-        "last_rebuilt_at": state["rebuilt_at"].isoformat() if state and state["rebuilt_at"]
-        else None,
-    }, audit]  # fmt: skip
+    return [
+        {
+            "projection": LIVE,
+            "mode": "inline (written with the events)",
+            "position": head,
+            "head": head,
+            "lag": 0,
+            "rows": rows,
+            "last_rebuild_position": state["position"] if state else None,
+            "last_rebuilt_at": state["rebuilt_at"].isoformat()
+            if state and state["rebuilt_at"]
+            else None,
+        },
+        audit,
+    ]

@@ -14,10 +14,24 @@ from projections.documents import degree_document, placement_document, trainee_d
 __all__ = ["COLUMNS", "degree_document", "placement_document", "trainee_document", "trainee_row"]
 
 COLUMNS = (
-    "id", "slug", "slug_key", "provider_id", "version", "state", "trn", "itt_start_date",
-    "start_cycle_year", "created_at", "updated_at", "last_name_key", "first_name_key",
-    "email_key", "date_of_birth", "training_route", "doc",
-)  # fmt: skip
+    "id",
+    "slug",
+    "slug_key",
+    "provider_id",
+    "version",
+    "state",
+    "trn",
+    "itt_start_date",
+    "start_cycle_year",
+    "created_at",
+    "updated_at",
+    "last_name_key",
+    "first_name_key",
+    "email_key",
+    "date_of_birth",
+    "training_route",
+    "doc",
+)
 
 
 def cycle_year(day: date) -> int:

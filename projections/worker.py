@@ -77,9 +77,14 @@ async def _follow(
 
 
 async def run(
-    dsn: str, mapper: Mapper[UUID], stop: asyncio.Event, *,
-    once: bool = False, batch: int = 1000, idle: float = 0.5,
-) -> int:  # fmt: skip
+    dsn: str,
+    mapper: Mapper[UUID],
+    stop: asyncio.Event,
+    *,
+    once: bool = False,
+    batch: int = 1000,
+    idle: float = 0.5,
+) -> int:
     """Keep the asynchronous projections up to date until stopped (or caught up, with once)."""
     applied = 0
     while not stop.is_set():

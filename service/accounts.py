@@ -43,8 +43,11 @@ async def add_provider(
     try:
         await conn.execute(
             "INSERT INTO providers (id, name, ukprn, accreditation_id) VALUES ($1, $2, $3, $4)",
-            provider_id, name.strip(), ukprn, accreditation_id,
-        )  # fmt: skip
+            provider_id,
+            name.strip(),
+            ukprn,
+            accreditation_id,
+        )
     except asyncpg.UniqueViolationError:
         raise AccountError(f"a provider with UKPRN {ukprn} already exists") from None
     return provider_id
@@ -63,8 +66,11 @@ async def issue_token(
     token_id = secrets.token_hex(6)
     await conn.execute(
         "INSERT INTO api_tokens (id, provider_id, token_hash, expires_on) VALUES ($1, $2, $3, $4)",
-        token_id, provider_id, token_hash(token), expires_on,
-    )  # fmt: skip
+        token_id,
+        provider_id,
+        token_hash(token),
+        expires_on,
+    )
     return token_id, token
 
 

@@ -41,8 +41,12 @@ log = logging.getLogger("trainees")
 
 
 def _answer(error: ApiError) -> Response[Any]:
-    return Response(content=error.body, status_code=error.status, headers=error.headers,
-                    media_type="application/json")  # fmt: skip
+    return Response(
+        content=error.body,
+        status_code=error.status,
+        headers=error.headers,
+        media_type="application/json",
+    )
 
 
 def _api_error(request: AnyRequest, exc: ApiError) -> Response[Any]:
@@ -70,9 +74,13 @@ def _unavailable(request: AnyRequest, exc: Exception) -> Response[Any]:
 
 
 UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
-    StoreUnavailable, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-    asyncpg.InsufficientResourcesError, asyncpg.exceptions.OperatorInterventionError,
-)  # fmt: skip
+    StoreUnavailable,
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.InsufficientResourcesError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
 """Errors that mean the database is away or overloaded (TimeoutError is an OSError)."""
 
 
@@ -126,8 +134,11 @@ def create_app(settings: Settings, database: Database) -> Litestar:
             await app.state.read_pool.close()
 
     def too_large(request: AnyRequest, exc: Exception) -> Response[Any]:
-        return Response(content=too_large_body(settings.max_body_bytes), status_code=413,
-                        media_type="application/json")  # fmt: skip
+        return Response(
+            content=too_large_body(settings.max_body_bytes),
+            status_code=413,
+            media_type="application/json",
+        )
 
     app = Litestar(
         route_handlers=[*CONTROLLERS, *fallbacks(CONTROLLERS), *PROBES],

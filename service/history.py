@@ -20,8 +20,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, msgspec.Struct):
         if type(value).__name__ == "RecordChanges":
             return {k: _plain(v) for k, v in changed_fields(value).items()}
-        return {k: _plain(v) for k, v in msgspec.structs.asdict(value).items()
-                if v not in (None, {}, [], ())}  # fmt: skip
+        return {
+            k: _plain(v)
+            for k, v in msgspec.structs.asdict(value).items()
+            if v not in (None, {}, [], ())
+        }
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -37,13 +40,15 @@ def history(register: TraineeRegister, slug: str) -> list[dict[str, Any]]:
     for event in register.events.get(trainee_uuid(slug)):
         state: dict[str, Any] = vars(event)
         actor: Actor = state["actor"]
-        entries.append({
-            "version": event.originator_version,
-            "event": type(event).__name__,
-            "at": state["timestamp"].isoformat(),
-            "actor": _plain(actor),
-            "data": {k: _plain(v) for k, v in state.items() if k not in _HIDDEN},
-        })  # fmt: skip
+        entries.append(
+            {
+                "version": event.originator_version,
+                "event": type(event).__name__,
+                "at": state["timestamp"].isoformat(),
+                "actor": _plain(actor),
+                "data": {k: _plain(v) for k, v in state.items() if k not in _HIDDEN},
+            }
+        )
     return entries
 
 

@@ -28,9 +28,15 @@ def _text(values: Mapping[str, object], name: str) -> str | None:
 
 
 def withdraw(
-    register: TraineeRegister, *, provider_id: str, slug: str, sent: Mapping[str, object],
-    actor: Actor, rules_off: frozenset[str], today: date,
-) -> Written:  # fmt: skip
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    sent: Mapping[str, object],
+    actor: Actor,
+    rules_off: frozenset[str],
+    today: date,
+) -> Written:
     """Withdraw the trainee: state first (StateTransitionError), then every field rule."""
     trainee = load(register, slug, provider_id)
     if not trainee.can_withdraw(today):
@@ -55,9 +61,15 @@ def withdraw(
 
 
 def defer(
-    register: TraineeRegister, *, provider_id: str, slug: str, sent: Mapping[str, object],
-    actor: Actor, rules_off: frozenset[str], today: date,
-) -> Written:  # fmt: skip
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    sent: Mapping[str, object],
+    actor: Actor,
+    rules_off: frozenset[str],
+    today: date,
+) -> Written:
     """Defer the trainee; the state is checked only once the fields are valid."""
     trainee = load(register, slug, provider_id)
     context = Context(today=today, switched_off=rules_off)
@@ -70,9 +82,15 @@ def defer(
 
 
 def recommend(
-    register: TraineeRegister, *, provider_id: str, slug: str, sent: Mapping[str, object],
-    actor: Actor, rules_off: frozenset[str], today: date,
-) -> Written:  # fmt: skip
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    sent: Mapping[str, object],
+    actor: Actor,
+    rules_off: frozenset[str],
+    today: date,
+) -> Written:
     """Recommend the trainee for QTS or EYTS; every problem is reported together."""
     trainee = load(register, slug, provider_id)
     facts = {
@@ -82,8 +100,11 @@ def recommend(
         "degree_count": len(trainee.degrees),
         "placement_count": len(trainee.placements),
     }
-    validate(RECOMMENDATION_RULES, Candidate({**sent, **facts}, {}),
-             Context(today=today, switched_off=rules_off))  # fmt: skip
+    validate(
+        RECOMMENDATION_RULES,
+        Candidate({**sent, **facts}, {}),
+        Context(today=today, switched_off=rules_off),
+    )
     outcome = parse_date(_text(sent, "qts_standards_met_date"))
     assert outcome is not None  # guaranteed by the rules above
     trainee.recommend_for_award(outcome_date=outcome, actor=actor, at=datetime.now(UTC))

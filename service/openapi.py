@@ -27,11 +27,13 @@ ACTION_FIELDS: dict[str, dict[str, Any]] = {
         "another_reason": {"type": "string"},
         "safeguarding_concern_reasons": {"type": "string"},
     },
-    "defer": {"defer_date": {"type": "string", "format": "date"},
-              "defer_reason": {"type": "string", "maxLength": 500}},
+    "defer": {
+        "defer_date": {"type": "string", "format": "date"},
+        "defer_reason": {"type": "string", "maxLength": 500},
+    },
     "recommend-for-qts": {"qts_standards_met_date": {"type": "string", "format": "date"}},
     "update-qts-or-eyts-status": {"qts_standards_met_date": {"type": "string", "format": "date"}},
-}  # fmt: skip
+}
 TEXT = {"type": "string"}
 META = ("current_page", "total_pages", "total_count", "per_page")
 
@@ -71,18 +73,28 @@ def trainee_schema(version: ApiVersion) -> dict[str, Any]:
         "type": "object",
         "properties": properties,
         "patternProperties": {"^disability[0-9]+$": TEXT},
-        "required": [version.wire_name(n) for n in head["required"]
-                     if n not in version.response_removed] + list(version.response_added),
-    }  # fmt: skip
+        "required": [
+            version.wire_name(n) for n in head["required"] if n not in version.response_removed
+        ]
+        + list(version.response_added),
+    }
 
 
 def _body(fields: dict[str, Any], version: ApiVersion) -> dict[str, Any]:
-    properties = {version.wire_name(k): v for k, v in fields.items()
-                  if k not in version.request_removed}  # fmt: skip
-    return {"content": {"application/json": {"schema": {
-        "type": "object", "required": ["data"],
-        "properties": {"data": {"type": "object", "properties": properties}},
-    }}}}  # fmt: skip
+    properties = {
+        version.wire_name(k): v for k, v in fields.items() if k not in version.request_removed
+    }
+    return {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["data"],
+                    "properties": {"data": {"type": "object", "properties": properties}},
+                }
+            }
+        }
+    }
 
 
 def _request(handler: HTTPRouteHandler, path: str, version: ApiVersion) -> dict[str, Any] | None:
@@ -100,28 +112,44 @@ def _request(handler: HTTPRouteHandler, path: str, version: ApiVersion) -> dict[
         "type": "array",
         "items": {"type": "object", "properties": dict.fromkeys(("urn", "name", "postcode"), TEXT)},
     }
-    fields["degrees_attributes"] = {"type": "array", "items": {"type": "object", "properties":
-                                    dict.fromkeys(DEGREE_FIELDS, TEXT)}}  # fmt: skip
+    fields["degrees_attributes"] = {
+        "type": "array",
+        "items": {"type": "object", "properties": dict.fromkeys(DEGREE_FIELDS, TEXT)},
+    }
     return _body(fields, version)
 
 
 def _response(handler: HTTPRouteHandler, path: str, version: ApiVersion) -> dict[str, Any]:
     endpoint, name = endpoint_of(path), handler.handler_name
     trainee = trainee_schema(version)
-    item = {"placements": "#/components/schemas/PlacementDocument",
-            "degrees": "#/components/schemas/DegreeDocument"}.get(endpoint)  # fmt: skip
+    item = {
+        "placements": "#/components/schemas/PlacementDocument",
+        "degrees": "#/components/schemas/DegreeDocument",
+    }.get(endpoint)
     if name == "show_trainee":
         schema: dict[str, Any] = trainee
     elif name == "list_trainees":
         meta = {key: {"type": "integer"} for key in META}
-        schema = {"type": "object", "properties": {"data": {"type": "array", "items": trainee},
-                  "meta": {"type": "object", "properties": meta}}}  # fmt: skip
+        schema = {
+            "type": "object",
+            "properties": {
+                "data": {"type": "array", "items": trainee},
+                "meta": {"type": "object", "properties": meta},
+            },
+        }
     elif name == "info":
-        schema = {"type": "object", "properties": {"status": TEXT, "version": {
-            "type": "object", "properties": {"requested": TEXT, "latest": TEXT}}}}  # fmt: skip
+        schema = {
+            "type": "object",
+            "properties": {
+                "status": TEXT,
+                "version": {"type": "object", "properties": {"requested": TEXT, "latest": TEXT}},
+            },
+        }
     elif name.startswith(("list_placements", "list_degrees")) and item:
-        schema = {"type": "object", "properties": {"data": {"type": "array",
-                                                            "items": {"$ref": item}}}}  # fmt: skip
+        schema = {
+            "type": "object",
+            "properties": {"data": {"type": "array", "items": {"$ref": item}}},
+        }
     elif item and not name.startswith("remove_"):
         schema = {"type": "object", "properties": {"data": {"$ref": item}}}
     elif endpoint == "reference-data":
@@ -129,8 +157,12 @@ def _response(handler: HTTPRouteHandler, path: str, version: ApiVersion) -> dict
     else:
         schema = {"type": "object", "properties": {"data": trainee}}
     status = str(handler.status_code)
-    return {status: {"description": (handler.fn.__doc__ or "").strip().splitlines()[0],
-                     "content": {"application/json": {"schema": schema}}}}  # fmt: skip
+    return {
+        status: {
+            "description": (handler.fn.__doc__ or "").strip().splitlines()[0],
+            "content": {"application/json": {"schema": schema}},
+        }
+    }
 
 
 def openapi(name: str) -> dict[str, Any]:
@@ -143,8 +175,10 @@ def openapi(name: str) -> dict[str, Any]:
         for path, handler in _handlers(controller):
             if not version.serves(endpoint_of(path)):
                 continue
-            public = _PARAM.sub(lambda m: "{api_version}" if m.group(1) == "version"
-                                else "{" + m.group(1) + "}", path)  # fmt: skip
+            public = _PARAM.sub(
+                lambda m: "{api_version}" if m.group(1) == "version" else "{" + m.group(1) + "}",
+                path,
+            )
             for method in sorted(handler.http_methods):
                 operation: dict[str, Any] = {
                     "operationId": f"{handler.handler_name}_{method.lower()}",
@@ -152,11 +186,16 @@ def openapi(name: str) -> dict[str, Any]:
                     "responses": _response(handler, path, version),
                 }
                 operation["parameters"] = [
-                    {"name": name, "in": "path", "required": True,
-                     "schema": {"type": "string", "enum": [version.name]}
-                     if name == "api_version" else {"type": "string"}}
+                    {
+                        "name": name,
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": [version.name]}
+                        if name == "api_version"
+                        else {"type": "string"},
+                    }
                     for name in re.findall(r"\{(\w+)\}", public)
-                ]  # fmt: skip
+                ]
                 body = _request(handler, path, version)
                 if body and method != "GET":
                     operation["requestBody"] = body
@@ -164,12 +203,16 @@ def openapi(name: str) -> dict[str, Any]:
     summary = "; ".join(c.summary for c in version.changes) or "the current version"
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Register trainee teachers API", "version": version.name,
-                 "description": f"{version.name}: {summary}."},
+        "info": {
+            "title": "Register trainee teachers API",
+            "version": version.name,
+            "description": f"{version.name}: {summary}.",
+        },
         "servers": [{"url": "/", "variables": {}}],
-        "components": {"schemas": {k: v for k, v in _components().items()
-                                   if k != "TraineeDocument"},
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "schemas": {k: v for k, v in _components().items() if k != "TraineeDocument"},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
         "security": [{"bearer": []}],
         "paths": dict(sorted(paths.items())),
-    }  # fmt: skip
+    }

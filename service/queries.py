@@ -32,8 +32,9 @@ async def trainee_document(
     """The stored document (JSON text) and version of the provider's trainee, if any."""
     row = await pool.fetchrow(
         "SELECT doc, version FROM trainees WHERE slug_key = $1 AND provider_id = $2",
-        slug.lower(), provider_id,
-    )  # fmt: skip
+        slug.lower(),
+        provider_id,
+    )
     return (row["doc"], row["version"]) if row else None
 
 
@@ -96,8 +97,9 @@ async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str])
         " WHERE urn = ANY($1::text[])"
         " UNION ALL SELECT 'partner', urn, ukprn, name, NULL, NULL FROM training_partners"
         " WHERE urn = ANY($1::text[]) OR ukprn = ANY($2::text[])",
-        sorted(urns), sorted(ukprns),
-    )  # fmt: skip
+        sorted(urns),
+        sorted(ukprns),
+    )
     schools = {
         r["urn"]: School(urn=r["urn"], name=r["name"], town=r["town"], postcode=r["postcode"])
         for r in rows
@@ -123,8 +125,12 @@ async def duplicate_trainees(
         "SELECT doc FROM trainees WHERE provider_id = $1 AND date_of_birth = $2"
         " AND last_name_key = $3 AND start_cycle_year = $4 AND training_route = $5"
         " AND (first_name_key = $6 OR email_key = $7) ORDER BY created_at, id",
-        provider_id, born, str(values.get("last_name") or "").strip().lower(), cycle,
-        str(values.get("training_route") or ""), first_name_key(str(values.get("first_names"))),
+        provider_id,
+        born,
+        str(values.get("last_name") or "").strip().lower(),
+        cycle,
+        str(values.get("training_route") or ""),
+        first_name_key(str(values.get("first_names"))),
         str(values.get("email") or "").strip().lower(),
-    )  # fmt: skip
+    )
     return [r["doc"] for r in rows]

@@ -19,8 +19,16 @@ from service.commands import Written, load, save
 from service.eventstore import TraineeRegister
 
 PLACEMENT_FIELDS = ("urn", "name", "postcode")
-DEGREE_FIELDS = ("subject", "graduation_year", "uk_degree", "non_uk_degree", "institution",
-                 "grade", "country", "other_grade")  # fmt: skip
+DEGREE_FIELDS = (
+    "subject",
+    "graduation_year",
+    "uk_degree",
+    "non_uk_degree",
+    "institution",
+    "grade",
+    "country",
+    "other_grade",
+)
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,14 @@ def _check_degree(item: Mapping[str, object], today: date, rules_off: frozenset[
 
 
 def add_placement(
-    register: TraineeRegister, *, provider_id: str, slug: str, sent: Mapping[str, object],
-    actor: Actor, restricted: bool,
-) -> Change:  # fmt: skip
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    sent: Mapping[str, object],
+    actor: Actor,
+    restricted: bool,
+) -> Change:
     """Add a placement from the fields sent."""
     trainee = load(register, slug, provider_id)
     trainee.check_editable(refuse_when_complete=restricted)
@@ -62,9 +75,15 @@ def add_placement(
 
 
 def change_placement(
-    register: TraineeRegister, *, provider_id: str, slug: str, placement_id: str,
-    sent: Mapping[str, object], actor: Actor, restricted: bool,
-) -> Change:  # fmt: skip
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    placement_id: str,
+    sent: Mapping[str, object],
+    actor: Actor,
+    restricted: bool,
+) -> Change:
     """Change the placement's fields that were sent."""
     trainee = load(register, slug, provider_id)
     trainee.check_editable(refuse_when_complete=restricted)
@@ -82,9 +101,14 @@ def change_placement(
 
 
 def remove_placement(
-    register: TraineeRegister, *, provider_id: str, slug: str, placement_id: str,
-    actor: Actor, restricted: bool,
-) -> Change:  # fmt: skip
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    placement_id: str,
+    actor: Actor,
+    restricted: bool,
+) -> Change:
     """Remove the placement; the answer is the trainee without it."""
     trainee = load(register, slug, provider_id)
     trainee.remove_placement(placement_id=placement_id, actor=actor, restricted=restricted)
@@ -92,9 +116,16 @@ def remove_placement(
 
 
 def add_degree(
-    register: TraineeRegister, *, provider_id: str, slug: str, sent: Mapping[str, object],
-    actor: Actor, restricted: bool, rules_off: frozenset[str], today: date,
-) -> Change:  # fmt: skip
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    sent: Mapping[str, object],
+    actor: Actor,
+    restricted: bool,
+    rules_off: frozenset[str],
+    today: date,
+) -> Change:
     """Add a degree unless the trainee already has the same one."""
     trainee = load(register, slug, provider_id)
     trainee.check_editable(refuse_when_complete=restricted)
@@ -107,10 +138,17 @@ def add_degree(
 
 
 def change_degree(
-    register: TraineeRegister, *, provider_id: str, slug: str, degree_id: str,
-    sent: Mapping[str, object], actor: Actor, restricted: bool, rules_off: frozenset[str],
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    degree_id: str,
+    sent: Mapping[str, object],
+    actor: Actor,
+    restricted: bool,
+    rules_off: frozenset[str],
     today: date,
-) -> Change:  # fmt: skip
+) -> Change:
     """Change the degree's fields that were sent; the UK or non-UK type decides the locale."""
     trainee = load(register, slug, provider_id)
     trainee.check_editable(refuse_when_complete=restricted)
@@ -135,9 +173,14 @@ def change_degree(
 
 
 def remove_degree(
-    register: TraineeRegister, *, provider_id: str, slug: str, degree_id: str,
-    actor: Actor, restricted: bool,
-) -> Change:  # fmt: skip
+    register: TraineeRegister,
+    *,
+    provider_id: str,
+    slug: str,
+    degree_id: str,
+    actor: Actor,
+    restricted: bool,
+) -> Change:
     """Remove the degree; the answer is the trainee without it."""
     trainee = load(register, slug, provider_id)
     trainee.remove_degree(degree_id=degree_id, actor=actor, restricted=restricted)

@@ -35,11 +35,17 @@ class TimedPool(asyncpg.Pool):
 async def read_pool(dsn: str, size: int, timeout: float) -> TimedPool:
     """The read pool: connecting, acquiring and every command each wait at most `timeout`."""
     pool = TimedPool(
-        dsn, min_size=1, max_size=size, max_queries=50_000,
-        max_inactive_connection_lifetime=300.0, loop=None,
-        connection_class=asyncpg.Connection, record_class=asyncpg.Record,
-        command_timeout=timeout, timeout=timeout,
-    )  # fmt: skip
+        dsn,
+        min_size=1,
+        max_size=size,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        command_timeout=timeout,
+        timeout=timeout,
+    )
     pool.acquire_timeout = timeout
     return await pool
 
@@ -81,8 +87,13 @@ class DeadlineExecutor(ThreadPoolExecutor):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return answer  # not called from an event loop: the caller waits for the result
-        loop.call_later(self.deadline, _settle, answer, answer.set_exception,
-                        StoreUnavailable("the write timed out"))  # fmt: skip
+        loop.call_later(
+            self.deadline,
+            _settle,
+            answer,
+            answer.set_exception,
+            StoreUnavailable("the write timed out"),
+        )
         return answer
 
     def _add(self, n: int) -> None:

@@ -7,11 +7,25 @@ from domain.reference.tables import table, withdrawal_reasons_for, withdrawal_re
 
 # Keys of the whole payload, in the published order (withdrawal_reasons comes last).
 HESA_FIELDS = (
-    "country", "course_age_range", "course_subject", "degree_subject", "degree_grade",
-    "degree_type", "disability", "ethnicity", "fund_code", "funding_method", "institution",
-    "itt_aim", "nationality", "itt_qualification_aim", "sex", "study_mode", "training_route",
+    "country",
+    "course_age_range",
+    "course_subject",
+    "degree_subject",
+    "degree_grade",
+    "degree_type",
+    "disability",
+    "ethnicity",
+    "fund_code",
+    "funding_method",
+    "institution",
+    "itt_aim",
+    "nationality",
+    "itt_qualification_aim",
+    "sex",
+    "study_mode",
+    "training_route",
     "training_initiative",
-)  # fmt: skip
+)
 WITHDRAWAL_REASONS = "withdrawal_reasons"
 FIELDS = (*HESA_FIELDS, WITHDRAWAL_REASONS)
 

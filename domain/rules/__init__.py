@@ -67,13 +67,15 @@ class Candidate:
         return text if text.strip() else None
 
 
-OLDER_BEHAVIOURS = frozenset({
-    "route_02",
-    "primary_subject_rewrite",
-    "submission_on_update",
-    "funding_v1_0_pre",
-    "itt_qualification_aim_integer_bug",
-})  # fmt: skip
+OLDER_BEHAVIOURS = frozenset(
+    {
+        "route_02",
+        "primary_subject_rewrite",
+        "submission_on_update",
+        "funding_v1_0_pre",
+        "itt_qualification_aim_integer_bug",
+    }
+)
 """Behaviours only older API versions have: off unless a version switches them on."""
 
 

@@ -20,9 +20,15 @@ ELIGIBLE = "7"
 NO_FUNDING = "6"
 FUND_CODE_EXCEPTION_YEARS = frozenset({2025, 2026})
 FUND_CODE_EXCEPTION_SUBJECTS = frozenset(
-    {"Ancient languages", "Modern languages", "French language", "German language",
-     "Spanish language", "Physics"}
-)  # fmt: skip
+    {
+        "Ancient languages",
+        "Modern languages",
+        "French language",
+        "German language",
+        "Spanish language",
+        "Physics",
+    }
+)
 FUND_CODE_INELIGIBLE = "is not valid for this trainee"
 NOT_ELIGIBLE_FUND_CODE = (
     "'{funding_type}' is not allowed when fund_code is '{fund_code}' "
@@ -128,9 +134,13 @@ def additional_training_initiative(c: Candidate, ctx: Context) -> Iterator[Probl
 
 
 V1_0_PRE_FUNDED_ROUTES = frozenset(
-    {"provider_led_postgrad", "provider_led_undergrad", "school_direct_tuition_fee",
-     "school_direct_salaried"}
-)  # fmt: skip
+    {
+        "provider_led_postgrad",
+        "provider_led_undergrad",
+        "school_direct_tuition_fee",
+        "school_direct_salaried",
+    }
+)
 
 
 def fund_code_v1_0_pre(c: Candidate, ctx: Context) -> Iterator[Problem]:

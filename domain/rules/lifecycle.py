@@ -67,9 +67,10 @@ def withdrawal_reasons(c: Candidate, ctx: Context) -> Iterator[Problem]:
         allowed.discard(SAFEGUARDING)
     if any(reason not in allowed for reason in reasons):
         yield Problem(
-            "reasons", "entered not valid for selected trigger eg unacceptable_behaviour for a "
+            "reasons",
+            "entered not valid for selected trigger eg unacceptable_behaviour for a "
             "trainee trigger",
-        )  # fmt: skip
+        )
 
 
 def withdrawal_another_reason(c: Candidate, ctx: Context) -> Iterator[Problem]:
@@ -112,9 +113,11 @@ def standards_met_date(c: Candidate, ctx: Context) -> Iterator[Problem]:
     if text is None:
         yield Problem(
             "qts_standards_met_date",
-            ctx.message("qts_standards_met_date.blank", "can't be blank. Enter a date the "
-                        "trainee met the QTS or EYTS requirements."),
-        )  # fmt: skip
+            ctx.message(
+                "qts_standards_met_date.blank",
+                "can't be blank. Enter a date the trainee met the QTS or EYTS requirements.",
+            ),
+        )
         return
     day = parse_date(text)
     start = parse_date(c.values.get("itt_start_date"))

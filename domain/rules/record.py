@@ -13,9 +13,16 @@ BLANK = "can't be blank"
 INVALID = "is invalid"
 
 REQUIRED = (
-    "first_names", "last_name", "date_of_birth", "sex", "training_route", "itt_start_date",
-    "itt_end_date", "hesa_id", "course_subject_1",
-)  # fmt: skip
+    "first_names",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "training_route",
+    "itt_start_date",
+    "itt_end_date",
+    "hesa_id",
+    "course_subject_1",
+)
 HESA_REQUIRED = ("itt_aim", "course_year", "course_age_range", "fund_code", "funding_method")
 STUDY_MODE_OPTIONAL_ROUTES = frozenset({"16", "17"})
 NAME_LENGTHS = {"first_names": 60, "last_name": 60, "middle_names": 60}
@@ -192,7 +199,17 @@ QUALIFICATION_AIM = Rule("itt_qualification_aim", qualification_aim)
 COURSE_YEAR = Rule("course_year_integer", course_year)
 
 RULES = (
-    ITT_END_DATE, ID_LENGTHS_RULE, REQUIRED_RULE, STUDY_MODE, EMAIL, ITT_DATES,
-    TRAINEE_START_DATE, DATE_OF_BIRTH, HESA_ID, NAME_LENGTHS_RULE, HESA_REQUIRED_RULE,
-    QUALIFICATION_AIM, COURSE_YEAR,
-)  # fmt: skip
+    ITT_END_DATE,
+    ID_LENGTHS_RULE,
+    REQUIRED_RULE,
+    STUDY_MODE,
+    EMAIL,
+    ITT_DATES,
+    TRAINEE_START_DATE,
+    DATE_OF_BIRTH,
+    HESA_ID,
+    NAME_LENGTHS_RULE,
+    HESA_REQUIRED_RULE,
+    QUALIFICATION_AIM,
+    COURSE_YEAR,
+)

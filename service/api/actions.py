@@ -20,17 +20,27 @@ from service.commands import Written
 
 
 async def _transition(
-    request: AnyRequest, caller: Caller, trainee_id: str, use_case: Callable[..., Written],
-    status: int, endpoint: str,
-) -> Response[bytes]:  # fmt: skip
+    request: AnyRequest,
+    caller: Caller,
+    trainee_id: str,
+    use_case: Callable[..., Written],
+    status: int,
+    endpoint: str,
+) -> Response[bytes]:
     if not caller.version.serves(endpoint):
         raise not_found()
     sent = caller.version.canonical_request(data_object(await request.body()))
     try:
         written = await in_executor(
-            request, use_case, provider_id=caller.client.provider_id, slug=trainee_id, sent=sent,
-            actor=caller.actor(), rules_off=caller.version.rules_off, today=today(),
-        )  # fmt: skip
+            request,
+            use_case,
+            provider_id=caller.client.provider_id,
+            slug=trainee_id,
+            sent=sent,
+            actor=caller.actor(),
+            rules_off=caller.version.rules_off,
+            today=today(),
+        )
     except ValidationFailed as failed:
         # defer and recommend keep raw field names even where the version humanises them
         humanise = endpoint == "withdraw"

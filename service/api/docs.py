@@ -60,12 +60,17 @@ def _type(schema: dict[str, Any]) -> str:
 @cache
 def _page(version: str) -> bytes:
     doc = _document(version)
-    parts = [f"<h1>Register trainee teachers API {html.escape(version)}</h1>",
-             f"<p>{html.escape(doc['info']['description'])}</p>", "<nav>"]  # fmt: skip
+    parts = [
+        f"<h1>Register trainee teachers API {html.escape(version)}</h1>",
+        f"<p>{html.escape(doc['info']['description'])}</p>",
+        "<nav>",
+    ]
     parts += [f'<a href="/api-docs/{v}">{v}</a>' for v in VERSIONS]
-    parts += [f'</nav><p><a href="/api-docs/{version}/openapi.json">openapi.json</a> · '
-              f'<a href="/api-docs/{version}/openapi.yaml">openapi.yaml</a> · '
-              "Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>"]  # fmt: skip
+    parts += [
+        f'</nav><p><a href="/api-docs/{version}/openapi.json">openapi.json</a> · '
+        f'<a href="/api-docs/{version}/openapi.yaml">openapi.yaml</a> · '
+        "Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>"
+    ]
     for path, operations in doc["paths"].items():
         for method, op in operations.items():
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
@@ -76,11 +81,14 @@ def _page(version: str) -> bytes:
                 f"{html.escape(path)}</code> {html.escape(op['summary'])}</summary>"
                 + (f"<h4>Request <code>data</code></h4>{_fields(data)}" if data else "")
                 + f"<h4>Answer {status}</h4>"
-                + _fields(answer["content"]["application/json"]["schema"]) + "</details>"
-            )  # fmt: skip
+                + _fields(answer["content"]["application/json"]["schema"])
+                + "</details>"
+            )
     title = f"API {version}"
-    return (f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
-            f"<style>{STYLE}</style><body>{''.join(parts)}</body></html>").encode()  # fmt: skip
+    return (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+        f"<style>{STYLE}</style><body>{''.join(parts)}</body></html>"
+    ).encode()
 
 
 class DocsController(Controller):

@@ -55,23 +55,36 @@ def fallbacks(controllers: Iterable[type[Controller]]) -> list[HTTPRouteHandler]
                     ).rstrip("/")
                     served.setdefault(full, set()).update(HttpMethod(m) for m in value.http_methods)
     handlers = [
-        route(path, http_method=missing, status_code=404, name=f"not-found:{path}",
-              dependencies={"caller": Provide(provide_caller)}, include_in_schema=False)(_not_found)
+        route(
+            path,
+            http_method=missing,
+            status_code=404,
+            name=f"not-found:{path}",
+            dependencies={"caller": Provide(provide_caller)},
+            include_in_schema=False,
+        )(_not_found)
         for path, methods in served.items()
         if (missing := [m for m in ALL_METHODS if m not in methods])
-    ]  # fmt: skip
+    ]
     # Routing does not backtrack, so every served prefix needs its own catch-all below it.
     # (a prefix that has a parameter child already catches every unknown segment itself).
     candidates = {"/api/{version:str}", *served}
     prefixes = {
-        prefix for prefix in candidates
-        if not any(p.startswith(prefix + "/{") and p.count("/") == prefix.count("/") + 1
-                   for p in served)
-    }  # fmt: skip
+        prefix
+        for prefix in candidates
+        if not any(
+            p.startswith(prefix + "/{") and p.count("/") == prefix.count("/") + 1 for p in served
+        )
+    }
     handlers += [
-        route(f"{prefix}/{{rest:path}}", http_method=list(ALL_METHODS), status_code=404,
-              dependencies={"caller": Provide(provide_caller)}, name=f"not-found:{prefix}/*",
-              include_in_schema=False)(_not_found)
+        route(
+            f"{prefix}/{{rest:path}}",
+            http_method=list(ALL_METHODS),
+            status_code=404,
+            dependencies={"caller": Provide(provide_caller)},
+            name=f"not-found:{prefix}/*",
+            include_in_schema=False,
+        )(_not_found)
         for prefix in sorted(prefixes)
-    ]  # fmt: skip
+    ]
     return handlers

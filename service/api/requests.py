@@ -43,10 +43,18 @@ def _input_type(name: str, fields: tuple[str, ...], nested: Mapping[str, Any]) -
 PlacementInput = _input_type("PlacementInput", ("urn", "name", "postcode"), {})
 DegreeInput = _input_type(
     "DegreeInput",
-    ("subject", "graduation_year", "uk_degree", "non_uk_degree", "institution", "grade",
-     "country", "other_grade"),
+    (
+        "subject",
+        "graduation_year",
+        "uk_degree",
+        "non_uk_degree",
+        "institution",
+        "grade",
+        "country",
+        "other_grade",
+    ),
     {},
-)  # fmt: skip
+)
 TraineeInput = _input_type(
     "TraineeInput",
     WRITABLE,

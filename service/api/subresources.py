@@ -49,9 +49,13 @@ async def _write(request: AnyRequest, caller: Caller, use_case: Any, status: int
         kw["sent"] = sent
     try:
         change = await in_executor(
-            request, use_case, provider_id=caller.client.provider_id, actor=caller.actor(),
-            restricted=_restricted(caller), **kw,
-        )  # fmt: skip
+            request,
+            use_case,
+            provider_id=caller.client.provider_id,
+            actor=caller.actor(),
+            restricted=_restricted(caller),
+            **kw,
+        )
     except DuplicateDegree as duplicate:
         body = {**errors("Conflict", "This is a duplicate degree"), "data": duplicate.matches}
         raise ApiError(409, body) from None
@@ -104,8 +108,15 @@ class PlacementsController(Controller):
         placement_id: FromPath[str],
     ) -> Any:
         """Change the fields sent (PUT and PATCH are the same partial update)."""
-        return await _write(request, caller, subresources.change_placement, 200, slug=trainee_id,
-                            placement_id=placement_id, sent={})  # fmt: skip
+        return await _write(
+            request,
+            caller,
+            subresources.change_placement,
+            200,
+            slug=trainee_id,
+            placement_id=placement_id,
+            sent={},
+        )
 
     @patch("/{placement_id:str}")
     async def patch_placement(
@@ -116,8 +127,15 @@ class PlacementsController(Controller):
         placement_id: FromPath[str],
     ) -> Any:
         """Change the fields sent."""
-        return await _write(request, caller, subresources.change_placement, 200, slug=trainee_id,
-                            placement_id=placement_id, sent={})  # fmt: skip
+        return await _write(
+            request,
+            caller,
+            subresources.change_placement,
+            200,
+            slug=trainee_id,
+            placement_id=placement_id,
+            sent={},
+        )
 
     @delete("/{placement_id:str}", status_code=200)
     async def remove_placement(
@@ -128,8 +146,14 @@ class PlacementsController(Controller):
         placement_id: FromPath[str],
     ) -> Any:
         """Remove a placement; answers the trainee."""
-        return await _write(request, caller, subresources.remove_placement, 200, slug=trainee_id,
-                            placement_id=placement_id)  # fmt: skip
+        return await _write(
+            request,
+            caller,
+            subresources.remove_placement,
+            200,
+            slug=trainee_id,
+            placement_id=placement_id,
+        )
 
 
 class DegreesController(Controller):
@@ -156,31 +180,56 @@ class DegreesController(Controller):
     @post("/", status_code=201)
     async def add_degree(self, request: AnyRequest, caller: Dep, trainee_id: FromPath[str]) -> Any:
         """Add a degree; a duplicate is a conflict listing the matches."""
-        return await _write(request, caller, subresources.add_degree, 201, slug=trainee_id, sent={},
-                            rules_off=caller.version.rules_off, today=today())  # fmt: skip
+        return await _write(
+            request,
+            caller,
+            subresources.add_degree,
+            201,
+            slug=trainee_id,
+            sent={},
+            rules_off=caller.version.rules_off,
+            today=today(),
+        )
 
     @put("/{degree_id:str}")
     async def replace_degree(
         self, request: AnyRequest, caller: Dep, trainee_id: FromPath[str], degree_id: FromPath[str]
     ) -> Any:
         """Change the fields sent (PUT and PATCH are the same partial update)."""
-        return await _write(request, caller, subresources.change_degree, 200, slug=trainee_id,
-                            degree_id=degree_id, sent={}, rules_off=caller.version.rules_off,
-                            today=today())  # fmt: skip
+        return await _write(
+            request,
+            caller,
+            subresources.change_degree,
+            200,
+            slug=trainee_id,
+            degree_id=degree_id,
+            sent={},
+            rules_off=caller.version.rules_off,
+            today=today(),
+        )
 
     @patch("/{degree_id:str}")
     async def patch_degree(
         self, request: AnyRequest, caller: Dep, trainee_id: FromPath[str], degree_id: FromPath[str]
     ) -> Any:
         """Change the fields sent."""
-        return await _write(request, caller, subresources.change_degree, 200, slug=trainee_id,
-                            degree_id=degree_id, sent={}, rules_off=caller.version.rules_off,
-                            today=today())  # fmt: skip
+        return await _write(
+            request,
+            caller,
+            subresources.change_degree,
+            200,
+            slug=trainee_id,
+            degree_id=degree_id,
+            sent={},
+            rules_off=caller.version.rules_off,
+            today=today(),
+        )
 
     @delete("/{degree_id:str}", status_code=200)
     async def remove_degree(
         self, request: AnyRequest, caller: Dep, trainee_id: FromPath[str], degree_id: FromPath[str]
     ) -> Any:
         """Remove a degree; answers the trainee."""
-        return await _write(request, caller, subresources.remove_degree, 200, slug=trainee_id,
-                            degree_id=degree_id)  # fmt: skip
+        return await _write(
+            request, caller, subresources.remove_degree, 200, slug=trainee_id, degree_id=degree_id
+        )

@@ -32,9 +32,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # uvicorn re-raises SIGTERM after a graceful shutdown; exit normally instead, so that
     # exit handlers run (they stop the embedded PostgreSQL server).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run(create_app(settings, database), host=args.host, port=args.port,
-                log_level="warning", log_config=None,  # the service's JSON lines only
-                timeout_graceful_shutdown=10)  # fmt: skip
+    uvicorn.run(
+        create_app(settings, database),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        log_config=None,  # the service's JSON lines only
+        timeout_graceful_shutdown=10,
+    )
     return 0
 
 
@@ -48,8 +53,9 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_providers_add(args: argparse.Namespace, settings: Settings) -> int:
     """Register a training provider."""
-    provider_id = with_conn(settings, lambda c: accounts.add_provider(
-        c, args.name, args.ukprn, args.accreditation_id))  # fmt: skip
+    provider_id = with_conn(
+        settings, lambda c: accounts.add_provider(c, args.name, args.ukprn, args.accreditation_id)
+    )
     print(f"provider {provider_id} added: {args.name} (UKPRN {args.ukprn})")
     return 0
 

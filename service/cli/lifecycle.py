@@ -24,8 +24,10 @@ def _run(settings: Settings, args: argparse.Namespace, act: Callable[..., Writte
         print(f"trainees: no trainee with id {args.trainee_id}", file=sys.stderr)
         return 1
     except StateTransitionRefused:
-        print(f"trainees: trainee {args.trainee_id} cannot do that in its current state",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"trainees: trainee {args.trainee_id} cannot do that in its current state",
+            file=sys.stderr,
+        )
         return 1
     finally:
         register.close()
@@ -58,8 +60,13 @@ def cmd_withdrawal_undo(args: argparse.Namespace, settings: Settings) -> int:
     """Take back a withdrawal recorded in error (a comment is required)."""
 
     def act(register: TraineeRegister, port: LocalTeacherRecords) -> Written:
-        return lifecycle.undo_withdrawal(register, slug=args.trainee_id, comment=args.comment,
-                                         ticket=args.ticket, actor=port.actor)  # fmt: skip
+        return lifecycle.undo_withdrawal(
+            register,
+            slug=args.trainee_id,
+            comment=args.comment,
+            ticket=args.ticket,
+            actor=port.actor,
+        )
 
     return _run(settings, args, act)
 

@@ -44,11 +44,16 @@ def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int
     register = open_register(database, 1)  # creates the events table on a new database
     mapper = register.mapper
     register.close()
-    report = asyncio.run(rebuild(database.url, mapper, verify=args.verify,
-                                 batch_size=args.batch_size, progress=_progress))  # fmt: skip
+    report = asyncio.run(
+        rebuild(
+            database.url, mapper, verify=args.verify, batch_size=args.batch_size, progress=_progress
+        )
+    )
     rate = report.events / report.seconds if report.seconds else 0
-    print(f"trainees: {report.events:,} events into {report.trainees:,} rows in "
-          f"{report.seconds:.2f}s ({rate:,.0f} events/s), position {report.position}")  # fmt: skip
+    print(
+        f"trainees: {report.events:,} events into {report.trainees:,} rows in "
+        f"{report.seconds:.2f}s ({rate:,.0f} events/s), position {report.position}"
+    )
     if report.differences is not None:
         print(f"verify: {report.differences} rows differ between the live and rebuilt model")
         return 1 if report.differences else 0

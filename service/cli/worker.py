@@ -30,9 +30,14 @@ def cmd_projections_run(args: argparse.Namespace, settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        return await run(database.url, mapper, stop, once=args.once,
-                         batch=args.batch_size or settings.worker_batch_size,
-                         idle=settings.worker_idle)  # fmt: skip
+        return await run(
+            database.url,
+            mapper,
+            stop,
+            once=args.once,
+            batch=args.batch_size or settings.worker_batch_size,
+            idle=settings.worker_idle,
+        )
 
     applied = asyncio.run(main())
     print(f"projections: applied {applied:,} events")
@@ -66,6 +71,8 @@ def rebuild_audit_log(dsn: str, mapper: Mapper[UUID], batch_size: int) -> int:
 
     report = asyncio.run(rebuild(dsn, mapper, batch_size))
     rate = report.events / report.seconds if report.seconds else 0
-    print(f"audit_log: {report.events:,} events in {report.seconds:.2f}s "
-          f"({rate:,.0f} events/s), position {report.position}")  # fmt: skip
+    print(
+        f"audit_log: {report.events:,} events in {report.seconds:.2f}s "
+        f"({rate:,.0f} events/s), position {report.position}"
+    )
     return 0

@@ -26,27 +26,43 @@ class Metrics:
     def __init__(self) -> None:
         r = self.registry = CollectorRegistry()
         by_request = ["version", "route", "method"]
-        self.requests = Counter("trainees_http_requests", "HTTP requests answered",
-                                [*by_request, "status"], registry=r)  # fmt: skip
-        self.latency = Histogram("trainees_http_request_duration_seconds",
-                                 "Time to answer an HTTP request", by_request, buckets=BUCKETS,
-                                 registry=r)  # fmt: skip
-        self.throttled = Counter("trainees_rate_limited", "Requests refused by the rate limit",
-                                 registry=r)  # fmt: skip
-        self.events = Counter("trainees_events_appended", "Events this process appended",
-                              registry=r)  # fmt: skip
+        self.requests = Counter(
+            "trainees_http_requests", "HTTP requests answered", [*by_request, "status"], registry=r
+        )
+        self.latency = Histogram(
+            "trainees_http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            by_request,
+            buckets=BUCKETS,
+            registry=r,
+        )
+        self.throttled = Counter(
+            "trainees_rate_limited", "Requests refused by the rate limit", registry=r
+        )
+        self.events = Counter(
+            "trainees_events_appended", "Events this process appended", registry=r
+        )
         self.database_up = Gauge(
             "trainees_database_up", "1 when the database answered the last scrape", registry=r
         )
         self.head = Gauge(
             "trainees_event_store_head", "Notification id of the newest stored event", registry=r
         )
-        self.lag = Gauge("trainees_projection_lag", "Notification ids a projection is behind",
-                         ["projection"], registry=r)  # fmt: skip
-        self.pool = Gauge("trainees_db_pool_connections", "Database connections by pool and state",
-                          ["pool", "state"], registry=r)  # fmt: skip
-        self.writes = Gauge("trainees_writes_in_flight", "Write use cases queued or running",
-                            registry=r)  # fmt: skip
+        self.lag = Gauge(
+            "trainees_projection_lag",
+            "Notification ids a projection is behind",
+            ["projection"],
+            registry=r,
+        )
+        self.pool = Gauge(
+            "trainees_db_pool_connections",
+            "Database connections by pool and state",
+            ["pool", "state"],
+            registry=r,
+        )
+        self.writes = Gauge(
+            "trainees_writes_in_flight", "Write use cases queued or running", registry=r
+        )
 
     def observe(self, version: str, route: str, method: str, status: int, seconds: float) -> None:
         """Count one answered request."""

@@ -54,17 +54,27 @@ def too_large(length: str | None, limit: int) -> bool:
 
 async def _answer(send: Send, status: int, body: bytes, media: bytes, **headers: str) -> None:
     extra = [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
-    start: HTTPResponseStartEvent = {"type": "http.response.start", "status": status,
-        "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode()),
-                    *extra]}  # fmt: skip
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode()), *extra],
+    }
     await send(start)
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def too_large_body(limit: int) -> bytes:
     """The 413 body."""
-    return msgspec.json.encode({"errors": [{"error": "PayloadTooLarge",
-        "message": f"The request body must be at most {limit} bytes"}]})  # fmt: skip
+    return msgspec.json.encode(
+        {
+            "errors": [
+                {
+                    "error": "PayloadTooLarge",
+                    "message": f"The request body must be at most {limit} bytes",
+                }
+            ]
+        }
+    )
 
 
 class Edge:
@@ -120,13 +130,15 @@ class Edge:
     async def _count(self, scope: Scope) -> ratelimit.Verdict | None:
         """Count the request; None when the database cannot (the request goes on: fail open)."""
         client = scope.get("client")
-        key, digest = ratelimit.client_key(_header(scope, b"authorization"),
-                                           client[0] if client else None)  # fmt: skip
+        key, digest = ratelimit.client_key(
+            _header(scope, b"authorization"), client[0] if client else None
+        )
         s = self.settings
         try:
             pool = scope["app"].state.read_pool
-            return await ratelimit.hit(pool, key, digest, s.rate_limit, s.rate_limit_window,
-                                       s.db_timeout)  # fmt: skip
+            return await ratelimit.hit(
+                pool, key, digest, s.rate_limit, s.rate_limit_window, s.db_timeout
+            )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("rate limit not checked", extra={"error": type(exc).__name__})
             return None
@@ -138,8 +150,15 @@ class Edge:
         version = version_of(scope["path"])
         method = str(scope.get("method", "GET"))
         self.metrics.observe(version, route, method, status, seconds)
-        ACCESS.info("request", extra={
-            "request_id": rid, "method": method, "route": route, "version": version,
-            "status": status, "duration_ms": round(seconds * 1000, 2),
-            "provider_id": state.get("provider_id"),
-        })  # fmt: skip
+        ACCESS.info(
+            "request",
+            extra={
+                "request_id": rid,
+                "method": method,
+                "route": route,
+                "version": version,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+                "provider_id": state.get("provider_id"),
+            },
+        )

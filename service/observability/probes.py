@@ -46,8 +46,9 @@ async def readyz(request: AnyRequest) -> Any:
         "projections": {n: {"lag": lag, "ok": n not in late} for n, lag in db.lags.items()},
     }
     ready = not db.missing_migrations and not late
-    return json({"status": "ready" if ready else "unavailable", "checks": checks},
-                200 if ready else 503)  # fmt: skip
+    return json(
+        {"status": "ready" if ready else "unavailable", "checks": checks}, 200 if ready else 503
+    )
 
 
 @get("/metrics", include_in_schema=False)
@@ -56,8 +57,9 @@ async def metrics(request: AnyRequest) -> Any:
     state = request.app.state
     register = state.register
     write_pool = getattr(getattr(register.recorder, "datastore", None), "pool", None)
-    state.metrics.refresh(await _state(request), state.read_pool, write_pool,
-                          state.executor.in_flight)  # fmt: skip
+    state.metrics.refresh(
+        await _state(request), state.read_pool, write_pool, state.executor.in_flight
+    )
     return Response(content=state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -13,11 +13,20 @@ VERSION_SEGMENT = re.compile(r"^v[.0-9]+(-pre|-rc)?$")
 Renderer = Callable[[Mapping[str, Any]], Any]
 EnhancedErrors = Literal["nested", "flat", "none"]
 
-HESA_DETAIL_FIELDS = frozenset({
-    "itt_aim", "itt_qualification_aim", "course_year", "course_age_range", "fund_code",
-    "funding_method", "ni_number", "previous_last_name", "pg_apprenticeship_start_date",
-    "additional_training_initiative",
-})  # fmt: skip
+HESA_DETAIL_FIELDS = frozenset(
+    {
+        "itt_aim",
+        "itt_qualification_aim",
+        "course_year",
+        "course_age_range",
+        "fund_code",
+        "funding_method",
+        "ni_number",
+        "previous_last_name",
+        "pg_apprenticeship_start_date",
+        "additional_training_initiative",
+    }
+)
 HUMANISED = {"hesa_id": "Hesa", "disabilities": "Trainee disabilities attributes"}
 
 

@@ -18,15 +18,14 @@ def timestamp(value: datetime | None) -> str | None:
     """A datetime as the API renders it: UTC with milliseconds, e.g. 2025-09-15T12:34:56.000Z."""
     if value is None:
         return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def whole_seconds(value: datetime | None) -> str | None:
     """A datetime as ISO 8601 in UTC without fractional seconds."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def iso(value: date | None) -> str | None:
@@ -172,12 +171,12 @@ def _stamp(value: datetime) -> str:
     return timestamp(value) or ""
 
 
-def trainee_document(trainee: Trainee) -> dict[str, Any]:
-    """The trainee as the head version (v2026.1) renders it, as a plain mapping."""
+def document_struct(trainee: Trainee) -> TraineeDocument:
+    """The trainee as the head version (v2026.1) renders it, but its disabilityN keys."""
     r = trainee.record
     route = r.training_route
     w = trainee.withdrawal
-    document = TraineeDocument(
+    return TraineeDocument(
         trainee_id=trainee.slug,
         provider_trainee_id=r.provider_trainee_id,
         application_id=r.application_id,
@@ -247,9 +246,27 @@ def trainee_document(trainee: Trainee) -> dict[str, Any]:
         placements=[_placement(p) for p in trainee.placements],
         degrees=[_degree(d) for d in sorted(trainee.degrees, key=lambda d: d.graduation_year or 0)],
     )
+
+
+def trainee_document(trainee: Trainee) -> dict[str, Any]:
+    """The trainee as the head version (v2026.1) renders it, as a plain mapping."""
     out: dict[str, Any] = {}
-    for key, value in msgspec.to_builtins(document).items():
+    for key, value in msgspec.to_builtins(document_struct(trainee)).items():
         out[key] = value
         if key == "disability_disclosure":
-            out.update(r.disabilities)
+            out.update(trainee.record.disabilities)
     return out
+
+
+_AFTER_DISABILITIES = b',"training_route":'
+
+
+def document_json(trainee: Trainee) -> bytes:
+    """The same document as JSON, encoded straight from the struct (the read model's form)."""
+    encoded = msgspec.json.encode(document_struct(trainee))
+    disabilities = trainee.record.disabilities
+    if not disabilities:
+        return encoded
+    extra = msgspec.json.encode(disabilities)[1:-1]  # "disability1":"58",...
+    at = encoded.index(_AFTER_DISABILITIES)
+    return encoded[:at] + b"," + extra + encoded[at:]

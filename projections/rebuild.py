@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import asyncpg
-from eventsourcing.persistence import Mapper
+from eventsourcing.persistence import Mapper, StoredEvent
 
 from projections.trainee_view import COLUMNS, trainee_row
 
@@ -30,66 +33,122 @@ class RebuildReport:
     switched: bool
 
 
-def fold(mapper: Mapper[UUID], rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+class Folder:
+    """Folds events sorted by (aggregate, version) into read-model rows, one per aggregate,
+    carrying the aggregate in progress from one batch to the next."""
+
+    def __init__(self, mapper: Mapper[UUID]) -> None:
+        self.mapper = mapper
+        self.aggregate: Any = None
+        self.current: Any = None
+
+    def feed(self, records: Iterable[Any]) -> list[tuple[Any, ...]]:
+        """The rows of the aggregates these events complete."""
+        done = []
+        to_domain_event = self.mapper.to_domain_event
+        for record in records:
+            if record[0] != self.current:
+                if self.aggregate is not None:
+                    done.append(trainee_row(self.aggregate))
+                self.aggregate, self.current = None, record[0]
+            event = to_domain_event(StoredEvent(record[0], record[1], record[2], bytes(record[3])))
+            self.aggregate = event.mutate(self.aggregate)  # type: ignore[attr-defined]
+        return done
+
+    def finish(self) -> list[tuple[Any, ...]]:
+        """The row of the last aggregate."""
+        last = [trainee_row(self.aggregate)] if self.aggregate is not None else []
+        self.aggregate = self.current = None
+        return last
+
+
+def fold(mapper: Mapper[UUID], records: Iterable[Any]) -> list[tuple[Any, ...]]:
     """Read-model rows from events sorted by (aggregate, version): one row per aggregate."""
-    aggregate: Any = None
-    current = None
-    for row in rows:
-        if row[0] != current and aggregate is not None:
-            yield trainee_row(aggregate)
-            aggregate = None
-        current = row[0]
-        event = mapper.to_domain_event(_stored(row))
-        aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
-    if aggregate is not None:
-        yield trainee_row(aggregate)
+    folder = Folder(mapper)
+    return folder.feed(records) + folder.finish()
 
 
-def _stored(row: Any) -> Any:
-    from eventsourcing.persistence import StoredEvent
+_counter: Any = None  # events replayed, shared by the replay processes
 
-    return StoredEvent(
-        originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3])
-    )
+
+def _count(n: int) -> None:
+    if _counter is not None:
+        with _counter.get_lock():
+            _counter.value += n
+
+
+def _share_counter(counter: Any) -> None:
+    global _counter
+    _counter = counter
+
+
+def ranges(parts: int) -> list[tuple[UUID | None, UUID | None]]:
+    """The aggregate-id space cut into equal ranges, one per replay process."""
+    cuts = [UUID(int=(i << 128) // parts) for i in range(1, parts)]
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
+async def _replay_range(
+    dsn: str, mapper: Mapper[UUID], high: int, bounds: tuple[UUID | None, UUID | None],
+    batch_size: int,
+) -> int:  # fmt: skip
+    """Replay the events up to `high` of the aggregates in one id range, in batches: while one
+    batch of rows is copied into the fresh table (on a second connection), the next is folded."""
+    low, top = bounds
+    where = "notification_id <= $1 AND ($2::uuid IS NULL OR originator_id >= $2)"
+    where += " AND ($3::uuid IS NULL OR originator_id < $3)"
+    done = 0
+    folder = Folder(mapper)
+    reader, writer = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
+    copying: asyncio.Task[int] | None = None
+    try:
+        async with reader.transaction(isolation="repeatable_read", readonly=True):
+            cursor = await reader.cursor(
+                f"SELECT originator_id, originator_version, topic, state FROM {EVENTS} "
+                f"WHERE {where} ORDER BY originator_id, originator_version",
+                high, low, top,
+            )  # fmt: skip
+            while records := await cursor.fetch(batch_size):
+                rows = folder.feed(records)
+                done += len(records)
+                _count(len(records))
+                if copying is not None:
+                    await copying
+                copying = asyncio.create_task(_copy(writer, rows))
+        if copying is not None:
+            await copying
+        await _copy(writer, folder.finish())
+    finally:
+        await reader.close()
+        await writer.close()
+    return done
+
+
+def _replay_range_in_process(*args: Any) -> int:
+    return asyncio.run(_replay_range(*args))
 
 
 async def _replay_all(
-    conn: asyncpg.Connection,
-    mapper: Mapper[UUID],
-    high: int,
-    total: int,
-    batch_size: int,
-    progress: Progress,
-) -> int:
-    """Replay events up to `high` in aggregate order; rows go to the fresh table in batches."""
-    done = 0
-    pending: list[tuple[Any, ...]] = []
-    aggregate: Any = None
-    current = None
-    async with conn.transaction(isolation="repeatable_read"):
-        cursor = conn.cursor(
-            f"SELECT originator_id, originator_version, topic, state FROM {EVENTS} "
-            "WHERE notification_id <= $1 ORDER BY originator_id, originator_version",
-            high,
-            prefetch=batch_size,
-        )
-        async for record in cursor:
-            if record[0] != current:
-                if aggregate is not None:
-                    pending.append(trainee_row(aggregate))
-                    if len(pending) >= batch_size:
-                        await _copy(conn, pending)
-                        pending = []
-                aggregate, current = None, record[0]
-            aggregate = mapper.to_domain_event(_stored(record)).mutate(aggregate)  # type: ignore[attr-defined]
-            done += 1
-            if done % batch_size == 0:
-                progress(done, total)
-        if aggregate is not None:
-            pending.append(trainee_row(aggregate))
-        await _copy(conn, pending)
-    progress(done, total)
-    return done
+    dsn: str, mapper: Mapper[UUID], high: int, total: int, batch_size: int,
+    progress: Progress, workers: int,
+) -> int:  # fmt: skip
+    """Replay events up to `high` into the fresh table with `workers` processes, each taking
+    one range of aggregate ids (the events of an aggregate never cross ranges)."""
+    context = multiprocessing.get_context("spawn")
+    counter = context.Value("q", 0)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_share_counter,
+                             initargs=(counter,)) as pool:  # fmt: skip
+        futures = [
+            asyncio.wrap_future(
+                pool.submit(_replay_range_in_process, dsn, mapper, high, bounds, batch_size)
+            )
+            for bounds in ranges(workers)
+        ]
+        pending = set(futures)
+        while pending:
+            _, pending = await asyncio.wait(pending, timeout=0.5)
+            progress(counter.value, total)
+        return sum(f.result() for f in futures)
 
 
 async def _copy(conn: asyncpg.Connection, rows: list[Any]) -> int:
@@ -110,7 +169,7 @@ async def _catch_up(conn: asyncpg.Connection, mapper: Mapper[UUID], after: int) 
         after,
         high,
     )
-    fresh = list(fold(mapper, rows))
+    fresh = fold(mapper, rows)
     ids = [r[0] for r in fresh]
     await conn.execute(f"DELETE FROM {FRESH} WHERE id = ANY($1::uuid[])", ids)
     await _copy(conn, fresh)
@@ -134,6 +193,7 @@ async def rebuild(
     *,
     verify: bool = False,
     batch_size: int = 5000,
+    workers: int = 2,
     progress: Progress = lambda done, total: None,
 ) -> RebuildReport:
     """Replay every event into a fresh table; switch reads to it unless only verifying."""
@@ -146,7 +206,7 @@ async def rebuild(
         total = await conn.fetchval(
             f"SELECT count(*) FROM {EVENTS} WHERE notification_id <= $1", high
         )
-        events = await _replay_all(conn, mapper, high, total, batch_size, progress)
+        events = await _replay_all(dsn, mapper, high, total, batch_size, progress, workers)
         position = await _catch_up(conn, mapper, high)
         async with conn.transaction():
             # Writers take this lock to append events, so nothing is written while we switch.

@@ -6,10 +6,13 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import msgspec
-
 from domain.trainee import Trainee
-from projections.documents import degree_document, placement_document, trainee_document
+from projections.documents import (
+    degree_document,
+    document_json,
+    placement_document,
+    trainee_document,
+)
 
 __all__ = ["COLUMNS", "degree_document", "placement_document", "trainee_document", "trainee_row"]
 
@@ -76,5 +79,5 @@ def trainee_row(trainee: Trainee) -> tuple[Any, ...]:
         (r.email or "").strip().lower() or None,
         r.date_of_birth,
         r.training_route,
-        msgspec.json.encode(trainee_document(trainee)).decode(),
+        document_json(trainee).decode(),
     )

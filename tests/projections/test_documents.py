@@ -1,0 +1,45 @@
+"""The read model's JSON is the API document, byte for byte."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+
+import msgspec
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.trainee import Trainee
+from domain.values import Actor, ProviderRef, TraineeRecord
+from projections.documents import document_json, timestamp, trainee_document, whole_seconds
+from projections.rebuild import ranges
+
+DISABILITIES = st.dictionaries(
+    st.sampled_from([f"disability{n}" for n in range(1, 10)]),
+    st.sampled_from(["51", "57", "58", "95", "98"]),
+)
+
+
+@given(DISABILITIES, st.text(max_size=20))
+def test_the_stored_json_equals_the_encoded_document(disabilities, name) -> None:
+    record = TraineeRecord(first_names=name, disabilities=disabilities,
+                           date_of_birth=date(1990, 1, 1))  # fmt: skip
+    trainee = Trainee.register(provider=ProviderRef(provider_id="p", ukprn="10000001"),
+                               record=record, placements=(), degrees=(),
+                               actor=Actor(source="api"), at=datetime.now(UTC))  # fmt: skip
+    assert document_json(trainee) == msgspec.json.encode(trainee_document(trainee))
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 1), timezones=st.just(UTC)))
+def test_timestamps_are_utc_with_milliseconds_or_whole_seconds(moment) -> None:
+    assert timestamp(moment) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + (
+        f"{moment.microsecond // 1000:03d}Z"
+    )
+    assert whole_seconds(moment) == moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@given(st.integers(min_value=1, max_value=8))
+def test_replay_ranges_cover_every_aggregate_id_once(parts) -> None:
+    cut = ranges(parts)
+    assert len(cut) == parts and cut[0][0] is None and cut[-1][1] is None
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(cut))

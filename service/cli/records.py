@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 import msgspec
@@ -46,7 +47,12 @@ def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int
     register.close()
     report = asyncio.run(
         rebuild(
-            database.url, mapper, verify=args.verify, batch_size=args.batch_size, progress=_progress
+            database.url,
+            mapper,
+            verify=args.verify,
+            batch_size=args.batch_size,
+            workers=args.workers,
+            progress=_progress,
         )
     )
     rate = report.events / report.seconds if report.seconds else 0
@@ -90,6 +96,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="compare a fresh rebuild with the live rows; exit 1 on a difference",
     )
     rebuild.add_argument("--batch-size", type=int, default=5000)
+    rebuild.add_argument(
+        "--workers",
+        type=int,
+        default=max(1, os.cpu_count() or 1),
+        help="processes replaying events side by side (default: one per core)",
+    )
     rebuild.set_defaults(run=cmd_projections_rebuild)
     psub.add_parser("status", help=cmd_projections_status.__doc__).set_defaults(
         run=cmd_projections_status

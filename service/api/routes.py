@@ -6,6 +6,7 @@ from __future__ import annotations
 from litestar import Controller
 
 from service.api.actions import ActionsController
+from service.api.bench import BenchController
 from service.api.docs import DocsController
 from service.api.info import InfoController
 from service.api.reference import ReferenceDataController
@@ -20,4 +21,4 @@ API_CONTROLLERS: tuple[type[Controller], ...] = (
     PlacementsController,
     DegreesController,
 )
-CONTROLLERS: tuple[type[Controller], ...] = (*API_CONTROLLERS, DocsController)
+CONTROLLERS: tuple[type[Controller], ...] = (*API_CONTROLLERS, DocsController, BenchController)

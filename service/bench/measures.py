@@ -1,0 +1,83 @@
+"""Turning raw measurements into table rows, each with its baseline ratio and target."""
+
+from __future__ import annotations
+
+import statistics
+
+from service.bench.limit import Timed
+from service.bench.offline import Rebuilt
+from service.bench.report import Row
+from service.bench.wrk import Load
+
+WRITE_SHARE, READ_SHARE, REBUILD_RATE, WRITE_P99_MS, FLAT = 0.5, 0.6, 50_000, 50.0, 1.25
+TARGET_CLIENTS = 16
+
+
+def limit_row(clients: int, timed: Timed) -> Row:
+    """Raw asyncpg insert+commit transactions per second."""
+    return Row(group="limit", name="asyncpg insert+commit (events-table shape)",
+               clients=clients, value=timed.rate, unit="tx/s", p50_ms=timed.percentile_ms(50),
+               p99_ms=timed.percentile_ms(99), cpu_ms=timed.cpu_ms,
+               db_cpu_ms=timed.db_cpu_ms)  # fmt: skip
+
+
+def write_row(name: str, clients: int, load: Load, limit: Timed) -> Row:
+    """A write endpoint against the limit at the same concurrency."""
+    ratio = load.rate / limit.rate if limit.rate else 0.0
+    row = Row(group="writes", name=name, clients=clients, value=load.rate, unit="req/s",
+              p50_ms=load.p50_ms, p99_ms=load.p99_ms, cpu_ms=load.cpu_ms, db_cpu_ms=load.db_cpu_ms,
+              errors=load.errors, ratio=ratio, ratio_to="limit")  # fmt: skip
+    if clients >= TARGET_CLIENTS:
+        row.target = f">={WRITE_SHARE:.2f}x limit, p99<{WRITE_P99_MS:.0f}ms"
+        row.met = ratio >= WRITE_SHARE and load.p99_ms < WRITE_P99_MS and not load.errors
+    return row
+
+
+def read_row(name: str, clients: int, load: Load, bare: Load | None) -> Row:
+    """A read endpoint against the bare endpoint at the same concurrency (None: it is the bare)."""
+    row = Row(group="reads", name=name, clients=clients, value=load.rate, unit="req/s",
+              p50_ms=load.p50_ms, p99_ms=load.p99_ms, cpu_ms=load.cpu_ms,
+              db_cpu_ms=load.db_cpu_ms, errors=load.errors)  # fmt: skip
+    if bare is not None:
+        row.ratio, row.ratio_to = (load.rate / bare.rate if bare.rate else 0.0), "bare"
+        row.target = f">={READ_SHARE:.2f}x bare"
+        row.met = row.ratio >= READ_SHARE and not load.errors
+    return row
+
+
+def raw_read_row(rows: int, seconds: float) -> Row:
+    """A plain SELECT of every event, undecoded: the rebuild's baseline."""
+    return Row(group="rebuild", name="raw SELECT of the events (baseline)",
+               value=rows / seconds if seconds else 0.0, unit="events/s")  # fmt: skip
+
+
+def rebuild_rows(small: Rebuilt, large: Rebuilt, raw_rate: float) -> list[Row]:
+    """Rebuild rate at the full size against the raw read; its memory at two sizes."""
+    rate = large.events / large.seconds if large.seconds else 0.0
+    speed = Row(group="rebuild", name=f"projections rebuild, {large.events:,} events",
+                value=rate, unit="events/s", ratio=rate / raw_rate if raw_rate else 0.0,
+                ratio_to="raw SELECT", target=f">={REBUILD_RATE:,} events/s",
+                met=rate >= REBUILD_RATE)  # fmt: skip
+    wall = Row(group="rebuild", name="projections rebuild command, wall clock",
+               value=large.wall, unit="s")  # fmt: skip
+    growth = large.peak_rss_mb / small.peak_rss_mb if small.peak_rss_mb else 0.0
+    memory = [Row(group="memory", name=f"rebuild peak RSS, {r.events:,} events",
+                  value=r.peak_rss_mb, unit="MB") for r in (small, large)]  # fmt: skip
+    memory[1].ratio, memory[1].ratio_to = growth, f"at {small.events:,}"
+    memory[1].target, memory[1].met = f"<={FLAT}x (flat)", growth <= FLAT
+    return [speed, wall, *memory]
+
+
+def history_row(events: int, times: list[float]) -> Row:
+    """Loading and rendering one trainee's history: the median of a few runs."""
+    return Row(group="history", name=f"history load+render, {events} events (median)",
+               value=statistics.median(times) * 1000, unit="ms")  # fmt: skip
+
+
+def server_rows(after_warmup: float, at_end: float, peak: float) -> list[Row]:
+    """The server's resident memory: its peak, and its growth over the measured runs."""
+    return [
+        Row(group="memory", name="server peak RSS", value=peak, unit="MB"),
+        Row(group="memory", name="server RSS after the runs", value=at_end, unit="MB",
+            ratio=at_end / after_warmup if after_warmup else 0.0, ratio_to="after warm-up"),
+    ]  # fmt: skip

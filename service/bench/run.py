@@ -1,0 +1,93 @@
+"""One bench run: a fresh database, seeded; the offline measures, then the HTTP ones."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from service.bench import limit, machine, measures, offline, procs, seed
+from service.bench.database import fresh_database
+from service.bench.options import Options
+from service.bench.report import Report, Row
+from service.bench.seed import Seeded
+from service.database import Database
+
+Say = Callable[[str], None]
+GROUPS = ("limit", "writes", "reads", "rebuild", "history", "memory")
+
+
+def say(message: str) -> None:
+    """Progress on standard error."""
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def progress(what: str) -> seed.Progress:
+    """A progress line that rewrites itself on a terminal."""
+
+    def show(done: int, total: int) -> None:
+        if done < total and not sys.stderr.isatty():
+            return  # in a log, only the last line
+        end = "\r" if done < total else "\n"
+        print(f"bench: {what} {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _seed_and_rebuild(db: Database, options: Options, tell: Say) -> tuple[Seeded, list[Row]]:
+    """Seed a quarter of the events and rebuild, then the rest and rebuild again."""
+    seeded = asyncio.run(seed.providers(db.url, options.providers, date.today()))
+    asyncio.run(seed.history_trainee(db.url, seeded, options.history_events))
+    quarter = max(options.events // 4 - seeded.events, 1)
+    asyncio.run(seed.events(db.url, seeded, quarter, progress("seeding events")))
+    tell(f"rebuilding {seeded.events:,} events")
+    small = offline.rebuild(db, seeded.events)
+    rest = max(options.events - seeded.events, 1)
+    asyncio.run(seed.events(db.url, seeded, rest, progress("seeding events")))
+    tell(f"rebuilding {seeded.events:,} events")
+    large = offline.rebuild(db, seeded.events)
+    tell("vacuum, analyze, checkpoint")
+    asyncio.run(offline.settle(db.url))
+    rows, seconds = asyncio.run(offline.raw_read(db.url))
+    raw = measures.raw_read_row(rows, seconds)
+    return seeded, [raw, *measures.rebuild_rows(small, large, raw.value)]
+
+
+def offline_rows(
+    db: Database, postmaster: int | None, options: Options, tell: Say
+) -> tuple[Seeded, list[Row], dict[int, limit.Timed]]:
+    """Everything but HTTP: rebuilds, history, and the insert+commit limit."""
+    seeded, rows = _seed_and_rebuild(db, options, tell)
+    tell(f"history of a trainee with {options.history_events} events")
+    count, times = offline.history_times(db, seeded.history_slug)
+    rows.append(measures.history_row(count, times))
+    limits = {}
+    for c in options.connections:
+        tell(f"limit: insert+commit with {c} client(s) for {options.duration:g}s")
+        limits[c] = asyncio.run(limit.limit(db.url, c, options.duration, postmaster))
+        rows.append(measures.limit_row(c, limits[c]))
+    return seeded, rows, limits
+
+
+def bench(options: Options, tell: Say = say) -> Report:
+    """Run every measure on a fresh database and return the report."""
+    started, clock = datetime.now(UTC), time.perf_counter()
+    kind = "DATABASE_URL" if options.database_url else "embedded"
+    scratch = tempfile.TemporaryDirectory(prefix="trainees-bench-run-")
+    with scratch as folder, fresh_database(options.database_url) as db:
+        tell(f"fresh database ready ({kind})")
+        about = asyncio.run(machine.describe(db.url, not options.database_url))
+        postmaster = asyncio.run(procs.postmaster(db.url))
+        seeded, rows, limits = offline_rows(db, postmaster, options, tell)
+        if options.http:
+            from service.bench.http import http_rows
+
+            rows += http_rows(db, postmaster, seeded, limits, Path(folder), options, tell)
+    rows.sort(key=lambda r: GROUPS.index(r.group))  # stable: each group keeps its order
+    return Report(started_at=started.isoformat(timespec="seconds"),
+                  seconds=round(time.perf_counter() - clock, 1), machine=about,
+                  options=options.public(), rows=rows)  # fmt: skip

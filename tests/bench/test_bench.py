@@ -1,0 +1,108 @@
+"""`trainees bench` on tiny sizes: well-formed results, never timings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from service.bench import lua, report, wrk
+from service.bench.options import Options
+from service.bench.run import GROUPS, bench
+from service.cli import main
+from tests.api.lifecycle import create
+
+TINY = Options(
+    duration=0.3, connections=(1, 2), events=400, providers=2, history_events=30, http=False
+)
+
+
+@pytest.fixture(scope="module")
+def offline_report() -> report.Report:
+    """Seeding, both rebuilds, the raw read, history and the limit, without HTTP."""
+
+    return bench(
+        TINY.__class__(**{**vars(TINY), "database_url": os.environ.get("DATABASE_URL")}),
+        tell=lambda message: None,
+    )
+
+
+def test_the_offline_bench_measures_every_group_but_http(offline_report: report.Report) -> None:
+    groups = {row.group for row in offline_report.rows}
+    assert groups == {"limit", "rebuild", "history", "memory"}
+    assert [r.group for r in offline_report.rows] == sorted(
+        (r.group for r in offline_report.rows), key=GROUPS.index
+    )
+
+
+def test_every_measure_is_a_positive_number(offline_report: report.Report) -> None:
+    assert all(row.value > 0 for row in offline_report.rows), offline_report.rows
+
+
+def test_the_limit_is_measured_at_each_concurrency(offline_report: report.Report) -> None:
+    limits = [row for row in offline_report.rows if row.group == "limit"]
+    assert [row.clients for row in limits] == [1, 2]
+    assert all(row.p50_ms is not None and row.p99_ms is not None for row in limits)
+
+
+def test_the_rebuild_replays_at_least_the_events_asked_for(offline_report: report.Report) -> None:
+    rebuild = next(r for r in offline_report.rows if r.name.startswith("projections rebuild,"))
+    replayed = int(rebuild.name.split(", ")[1].split()[0].replace(",", ""))
+    assert TINY.events <= replayed < TINY.events + 8  # whole trainees of 4 events each
+    assert rebuild.ratio is not None and rebuild.met is not None
+
+
+def test_the_history_loads_every_event_of_the_trainee(offline_report: report.Report) -> None:
+    history = next(r for r in offline_report.rows if r.group == "history")
+    assert "30 events" in history.name
+
+
+def test_the_report_round_trips_through_json(offline_report: report.Report, tmp_path: Path) -> None:
+    path = tmp_path / "results" / "latest.json"
+    report.write(offline_report, path)
+    decoded = msgspec.json.decode(path.read_bytes(), type=report.Report)
+    assert (decoded.rows, decoded.machine) == (offline_report.rows, offline_report.machine)
+
+
+def test_the_table_has_a_line_per_row(offline_report: report.Report) -> None:
+    lines = report.table(offline_report.rows).splitlines()
+    assert len(lines) == 2 + len(offline_report.rows)
+    assert lines[0].startswith("| measure")
+
+
+def test_a_script_fills_in_ids_and_surnames(tmp_path: Path) -> None:
+    scenario = lua.Scenario("t", "POST", "/x/" + lua.ID + "/y", '{"name":"' + lua.NAME + '"}')
+    pairs = lua.write_pairs(tmp_path / "pairs.txt", [("token-a", "id-1"), ("token-b", "id-2")])
+    text = lua.script(scenario, pairs, "Run7x")
+    assert pairs.read_text() == "token-a id-1\ntoken-b id-2\n"
+    assert "[==[/x/]==], [==[/y]==]" in text and '"Run7x"' in text
+    assert "local path = true and" in text and "body = true and" in text
+
+
+def test_the_result_line_of_a_wrk_script_is_parsed() -> None:
+    load = wrk.parse("Running 1s test\nBENCH_RESULT 500 2000000 0 0 0 3 1 1500 9000\n")
+    assert (load.requests, load.seconds, load.errors) == (500, 2.0, 4)
+    assert (load.rate, load.p50_ms, load.p99_ms) == (250.0, 1.5, 9.0)
+
+
+def test_without_wrk_the_bench_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["bench"]) == 2
+    assert "apt-get install -y wrk" in capsys.readouterr().err
+
+
+async def test_the_bare_endpoint_is_off_unless_switched_on(
+    client: Any, provider: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trainee_id = (await create(client, provider))["trainee_id"]
+    monkeypatch.delenv("TRAINEES_BENCH_ENDPOINTS", raising=False)
+    assert (await client.get(f"/bench/bare/{trainee_id}")).status_code == 404
+    monkeypatch.setenv("TRAINEES_BENCH_ENDPOINTS", "1")
+    answer = await client.get(f"/bench/bare/{trainee_id}")
+    assert answer.status_code == 200
+    assert answer.json()["trainee_id"] == trainee_id

@@ -23,6 +23,13 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+class ReadConnection(asyncpg.Connection):
+    """A read connection: reads leave no session state, so a release needs no reset query."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 class TimedPool(asyncpg.Pool):
     """An asyncpg pool whose acquire (also inside fetch, execute...) waits at most `timeout`."""
 
@@ -41,7 +48,7 @@ async def read_pool(dsn: str, size: int, timeout: float) -> TimedPool:
         max_queries=50_000,
         max_inactive_connection_lifetime=300.0,
         loop=None,
-        connection_class=asyncpg.Connection,
+        connection_class=ReadConnection,
         record_class=asyncpg.Record,
         command_timeout=timeout,
         timeout=timeout,

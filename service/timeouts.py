@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
@@ -94,18 +95,21 @@ class DeadlineExecutor(ThreadPoolExecutor):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return answer  # not called from an event loop: the caller waits for the result
-        loop.call_later(
-            self.deadline,
-            _settle,
-            answer,
-            answer.set_exception,
-            StoreUnavailable("the write timed out"),
-        )
+        # The timer holds the answer weakly: a finished write's result is not kept alive
+        # (and scanned by the garbage collector) until its deadline passes.
+        loop.call_later(self.deadline, _expire, weakref.ref(answer))
         return answer
 
     def _add(self, n: int) -> None:
         with self._count:
             self.in_flight += n
+
+
+def _expire(answer: weakref.ref[Future[Any]]) -> None:
+    """The deadline passed: answer 503 unless the write already answered (or is gone)."""
+    future = answer()
+    if future is not None:
+        _settle(future, future.set_exception, StoreUnavailable("the write timed out"))
 
 
 def _settle(future: Future[Any], settle: Callable[[Any], None], value: Any) -> None:

@@ -50,6 +50,18 @@ WRITABLE = (
     "employing_school_urn",
     "iqts_country",
 )
+# What a placement and a degree carry, in requests and in the records built from them.
+PLACEMENT_FIELDS = ("urn", "name", "postcode")
+DEGREE_FIELDS = (
+    "subject",
+    "graduation_year",
+    "uk_degree",
+    "non_uk_degree",
+    "institution",
+    "grade",
+    "country",
+    "other_grade",
+)
 NULL_CLEARS = frozenset(
     {
         "ethnicity",

@@ -12,9 +12,8 @@ import msgspec
 from litestar import Controller
 from litestar.handlers import HTTPRouteHandler
 
-from domain.details import WRITABLE
+from domain.details import DEGREE_FIELDS, PLACEMENT_FIELDS, WRITABLE
 from projections.documents import DegreeDocument, PlacementDocument, TraineeDocument
-from service.subresources import DEGREE_FIELDS, PLACEMENT_FIELDS
 from service.versions import VERSIONS, ApiVersion
 
 _PARAM = re.compile(r"\{(\w+):\w+\}")
@@ -181,7 +180,8 @@ def openapi(name: str) -> dict[str, Any]:
             )
             for method in sorted(handler.http_methods):
                 operation: dict[str, Any] = {
-                    "operationId": f"{handler.handler_name}_{method.lower()}",
+                    "operationId": method.lower()
+                    + re.sub(r"\W+", "_", public.split("}", 1)[1]).rstrip("_"),
                     "summary": (handler.fn.__doc__ or "").strip().splitlines()[0],
                     "responses": _response(handler, path, version),
                 }

@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from domain.details import build_degree, build_placement
+from domain.details import DEGREE_FIELDS, PLACEMENT_FIELDS, build_degree, build_placement
 from domain.errors import DuplicateDegree, ValidationFailed
 from domain.rules import Context
 from domain.rules.subresources import degree_body_problems, duplicates_of, placement_body_problems
@@ -17,18 +17,6 @@ from domain.values import Actor, Degree, Placement
 from projections.trainee_view import degree_document, placement_document, trainee_document
 from service.commands import Written, load, save
 from service.eventstore import TraineeRegister
-
-PLACEMENT_FIELDS = ("urn", "name", "postcode")
-DEGREE_FIELDS = (
-    "subject",
-    "graduation_year",
-    "uk_degree",
-    "non_uk_degree",
-    "institution",
-    "grade",
-    "country",
-    "other_grade",
-)
 
 
 @dataclass(frozen=True)

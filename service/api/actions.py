@@ -68,20 +68,10 @@ class ActionsController(Controller):
         """Defer the trainee."""
         return await _transition(request, caller, trainee_id, lifecycle.defer, 200, "defer")
 
-    @post("/recommend-for-qts", status_code=202)
-    async def recommend_for_qts(
+    @post(["/update-qts-or-eyts-status", "/recommend-for-qts"], status_code=202)
+    async def recommend(
         self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
     ) -> Any:
-        """Recommend the trainee for QTS or EYTS (the older name of the action)."""
-        return await _transition(
-            request, caller, trainee_id, lifecycle.recommend, 202, "recommend-for-qts"
-        )
-
-    @post("/update-qts-or-eyts-status", status_code=202)
-    async def update_qts_or_eyts_status(
-        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
-    ) -> Any:
-        """Recommend the trainee for QTS or EYTS."""
-        return await _transition(
-            request, caller, trainee_id, lifecycle.recommend, 202, "update-qts-or-eyts-status"
-        )
+        """Recommend the trainee for QTS or EYTS (recommend-for-qts is the older name)."""
+        endpoint = request.url.path.rstrip("/").rsplit("/", 1)[-1]
+        return await _transition(request, caller, trainee_id, lifecycle.recommend, 202, endpoint)

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from domain.details import WRITABLE
+from domain.details import DEGREE_FIELDS, PLACEMENT_FIELDS, WRITABLE
 from domain.errors import Problem, ValidationFailed
 from service.api.responses import ApiError, missing_data
 
@@ -40,21 +40,8 @@ def _input_type(name: str, fields: tuple[str, ...], nested: Mapping[str, Any]) -
     return msgspec.defstruct(name, spec, kw_only=True, omit_defaults=True)
 
 
-PlacementInput = _input_type("PlacementInput", ("urn", "name", "postcode"), {})
-DegreeInput = _input_type(
-    "DegreeInput",
-    (
-        "subject",
-        "graduation_year",
-        "uk_degree",
-        "non_uk_degree",
-        "institution",
-        "grade",
-        "country",
-        "other_grade",
-    ),
-    {},
-)
+PlacementInput = _input_type("PlacementInput", PLACEMENT_FIELDS, {})
+DegreeInput = _input_type("DegreeInput", DEGREE_FIELDS, {})
 TraineeInput = _input_type(
     "TraineeInput",
     WRITABLE,

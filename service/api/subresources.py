@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, delete, get, post, route
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
@@ -99,8 +99,8 @@ class PlacementsController(Controller):
             request, caller, subresources.add_placement, 201, slug=trainee_id, sent={}
         )
 
-    @put("/{placement_id:str}")
-    async def replace_placement(
+    @route("/{placement_id:str}", http_method=["PUT", "PATCH"])
+    async def change_placement(
         self,
         request: AnyRequest,
         caller: Dep,
@@ -108,25 +108,6 @@ class PlacementsController(Controller):
         placement_id: FromPath[str],
     ) -> Any:
         """Change the fields sent (PUT and PATCH are the same partial update)."""
-        return await _write(
-            request,
-            caller,
-            subresources.change_placement,
-            200,
-            slug=trainee_id,
-            placement_id=placement_id,
-            sent={},
-        )
-
-    @patch("/{placement_id:str}")
-    async def patch_placement(
-        self,
-        request: AnyRequest,
-        caller: Dep,
-        trainee_id: FromPath[str],
-        placement_id: FromPath[str],
-    ) -> Any:
-        """Change the fields sent."""
         return await _write(
             request,
             caller,
@@ -191,28 +172,11 @@ class DegreesController(Controller):
             today=today(),
         )
 
-    @put("/{degree_id:str}")
-    async def replace_degree(
+    @route("/{degree_id:str}", http_method=["PUT", "PATCH"])
+    async def change_degree(
         self, request: AnyRequest, caller: Dep, trainee_id: FromPath[str], degree_id: FromPath[str]
     ) -> Any:
         """Change the fields sent (PUT and PATCH are the same partial update)."""
-        return await _write(
-            request,
-            caller,
-            subresources.change_degree,
-            200,
-            slug=trainee_id,
-            degree_id=degree_id,
-            sent={},
-            rules_off=caller.version.rules_off,
-            today=today(),
-        )
-
-    @patch("/{degree_id:str}")
-    async def patch_degree(
-        self, request: AnyRequest, caller: Dep, trainee_id: FromPath[str], degree_id: FromPath[str]
-    ) -> Any:
-        """Change the fields sent."""
         return await _write(
             request,
             caller,

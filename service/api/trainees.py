@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 import msgspec
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, get, post, route
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
@@ -118,15 +118,8 @@ class TraineesController(Controller):
             raise submission_invalid(failed.sections) from None
         return json({"data": caller.version.render(written.document)}, 201, etag(written.version))
 
-    @put("/{trainee_id:str}")
-    async def replace_trainee(
-        self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
-    ) -> Any:
-        """Update the trainee's details (PUT and PATCH are the same partial update)."""
-        return await self._update(request, caller, trainee_id)
-
-    @patch("/{trainee_id:str}")
-    async def patch_trainee(
+    @route("/{trainee_id:str}", http_method=["PUT", "PATCH"])
+    async def update_trainee(
         self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
     ) -> Any:
         """Update the trainee's details (PUT and PATCH are the same partial update)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 from litestar import Litestar, Response
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import InternalServerException, NotFoundException
 from litestar.types import ASGIApp
 
 from domain.errors import ConcurrentChange, NotFound, StateTransitionRefused, ValidationFailed
@@ -102,6 +102,10 @@ def _plain_not_found(request: AnyRequest, exc: NotFoundException) -> Response[An
 
 
 def _unexpected(request: AnyRequest, exc: Exception) -> Response[Any]:
+    if isinstance(exc, InternalServerException) and "disconnected" in str(exc.detail):
+        # the client went away mid-request: nothing failed here, and nobody reads the answer
+        log.info("client disconnected", extra={"path": request.url.path})
+        return Response(content=b"", status_code=499)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return Response(content={"status": 500, "error": "Internal Server Error"}, status_code=500)
 

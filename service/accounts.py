@@ -107,15 +107,24 @@ SELECT p.id::text AS provider_id, p.ukprn, t.id AS token_id, t.last_used_on
 """
 
 
-async def authenticate(pool: asyncpg.Pool, header: str | None) -> Client | None:
-    """The client a token belongs to, or None when it is missing, unknown, revoked or expired."""
+async def authenticate(
+    pool: asyncpg.Pool,
+    header: str | None,
+    checked: tuple[Client | None, date | None] | None = None,
+) -> Client | None:
+    """The client a token belongs to, or None when it is missing, unknown, revoked or expired.
+    `checked` is what the rate limiter's statement already found for this token, if it ran."""
     token = bearer(header)
     if token is None:
         return None
     digest = token_hash(token)
-    row = await pool.fetchrow(_AUTHENTICATE_READ, digest)
-    if row is None:
-        return None
-    if row["last_used_on"] != date.today():  # last use is recorded at most once a day
+    if checked is None:
+        row = await pool.fetchrow(_AUTHENTICATE_READ, digest)
+        if row is None:
+            return None
+        found = Client(provider_id=row["provider_id"], ukprn=row["ukprn"], token_id=row["token_id"])
+        checked = found, row["last_used_on"]
+    client, last_used_on = checked
+    if client is not None and last_used_on != date.today():  # recorded at most once a day
         await pool.execute(_AUTHENTICATE, digest)
-    return Client(provider_id=row["provider_id"], ukprn=row["ukprn"], token_id=row["token_id"])
+    return client

@@ -6,17 +6,19 @@ agrees) and the hits in it. One statement per request upserts the row: a hit in 
 adds one, a hit in a later window starts the count again at one. The row lock taken by the
 upsert makes concurrent hits of one client count exactly; different clients never wait for each
 other. The same statement returns the seconds left in the window (the Retry-After) and the
-provider the token belongs to (for the access log), so a request costs one round trip.
+client the token authenticates (for the access log, and so that authentication needs no query
+of its own), so a request costs one round trip.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import date
 
 import asyncpg
 
-from service.accounts import bearer, token_hash
+from service.accounts import Client, bearer, token_hash
 
 _HIT = """
 WITH now AS (SELECT extract(epoch FROM clock_timestamp()) AS s),
@@ -30,8 +32,14 @@ hit AS (
 )
 SELECT hit.hits,
        greatest(1, ceil((hit.window_start + 1) * $2 - now.s))::int AS retry_after,
-       (SELECT provider_id::text FROM api_tokens WHERE token_hash = $3) AS provider_id
-  FROM hit, now
+       valid.provider_id, valid.ukprn, valid.token_id, valid.last_used_on
+  FROM hit CROSS JOIN now
+  LEFT JOIN LATERAL (
+      SELECT p.id::text AS provider_id, p.ukprn, t.id AS token_id, t.last_used_on
+        FROM api_tokens t JOIN providers p ON p.id = t.provider_id
+       WHERE t.token_hash = $3 AND t.revoked_at IS NULL AND p.discarded_at IS NULL
+         AND (t.expires_on IS NULL OR t.expires_on > CURRENT_DATE)
+  ) valid ON true
 """
 _SWEEP = """
 DELETE FROM rate_limit_counters
@@ -46,6 +54,8 @@ class Verdict:
     allowed: bool
     retry_after: int
     provider_id: str | None
+    client: Client | None = None  # the token's client when the token is valid
+    last_used_on: date | None = None
 
 
 def client_key(authorization: str | None, client_ip: str | None) -> tuple[str, str | None]:
@@ -61,10 +71,11 @@ async def hit(
     pool: asyncpg.Pool, key: str, digest: str | None, limit: int, window: int, timeout: float
 ) -> Verdict:
     """Count one request of a client and say whether it is within the limit."""
-    (hits, retry_after, provider_id), *_ = await pool.fetch(
+    (hits, retry_after, provider_id, ukprn, token_id, last_used_on), *_ = await pool.fetch(
         _HIT, key, window, digest, timeout=timeout
     )  # an upsert with RETURNING always yields its one row
-    return Verdict(hits <= limit, retry_after, provider_id)
+    client = Client(provider_id, ukprn, token_id) if provider_id is not None else None
+    return Verdict(hits <= limit, retry_after, provider_id, client, last_used_on)
 
 
 async def sweep(pool: asyncpg.Pool, window: int, every: float) -> None:

@@ -50,7 +50,10 @@ async def authenticated(request: AnyRequest, segment: str) -> Client:
     """The client behind the request; a segment that is no version at all is a plain 404."""
     if not VERSION_SEGMENT.match(segment):
         raise NotFoundException()
-    client = await authenticate(request.app.state.read_pool, request.headers.get("authorization"))
+    checked = request.scope.get("state", {}).get("authenticated")
+    client = await authenticate(
+        request.app.state.read_pool, request.headers.get("authorization"), checked
+    )
     if client is None:
         raise UNAUTHORIZED
     return client

@@ -121,6 +121,7 @@ class Edge:
         if verdict is None:
             return False
         state["provider_id"] = verdict.provider_id
+        state["authenticated"] = (verdict.client, verdict.last_used_on)
         if verdict.allowed:
             return False
         self.metrics.throttled.inc()

@@ -11,7 +11,7 @@ import msgspec
 
 from domain.details import DEGREE_FIELDS, PLACEMENT_FIELDS, build_degree, build_placement
 from domain.errors import DuplicateDegree, ValidationFailed
-from domain.rules import Context
+from domain.rules import Context, School
 from domain.rules.subresources import degree_body_problems, duplicates_of, placement_body_problems
 from domain.values import Actor, Degree, Placement
 from projections.trainee_view import degree_document, placement_document, trainee_document
@@ -31,8 +31,8 @@ def _only(sent: Mapping[str, object], fields: tuple[str, ...]) -> dict[str, obje
     return {k: v for k, v in sent.items() if k in fields}
 
 
-def _check_placement(item: Mapping[str, object]) -> None:
-    problems = list(placement_body_problems(item))
+def _check_placement(item: Mapping[str, object], school: School | None) -> None:
+    problems = list(placement_body_problems(item, {school.urn} if school else frozenset()))
     if problems:
         raise ValidationFailed(problems)
 
@@ -51,13 +51,14 @@ def add_placement(
     sent: Mapping[str, object],
     actor: Actor,
     restricted: bool,
+    school: School | None = None,
 ) -> Change:
-    """Add a placement from the fields sent."""
+    """Add a placement from the fields sent (a known school's URN links the school)."""
     trainee = load(register, slug, provider_id)
     trainee.check_editable(refuse_when_complete=restricted)
     item = _only(sent, PLACEMENT_FIELDS)
-    _check_placement(item)
-    placement = build_placement(item, datetime.now(UTC))
+    _check_placement(item, school)
+    placement = build_placement(item, datetime.now(UTC), school)
     trainee.add_placement(placement=placement, actor=actor, restricted=restricted)
     return Change(save(register, trainee), placement_document(placement))
 
@@ -71,14 +72,15 @@ def change_placement(
     sent: Mapping[str, object],
     actor: Actor,
     restricted: bool,
+    school: School | None = None,
 ) -> Change:
-    """Change the placement's fields that were sent."""
+    """Change the placement's fields that were sent (sending a URN re-links the school)."""
     trainee = load(register, slug, provider_id)
     trainee.check_editable(refuse_when_complete=restricted)
     current = trainee.placement(placement_id)
     item = {**{k: getattr(current, k) for k in PLACEMENT_FIELDS}, **_only(sent, PLACEMENT_FIELDS)}
-    _check_placement(item)
-    rebuilt = build_placement(item, datetime.now(UTC))
+    _check_placement(item, school)
+    rebuilt = build_placement(item, datetime.now(UTC), school)
     placement = msgspec.structs.replace(
         rebuilt, placement_id=current.placement_id, created_at=current.created_at
     )

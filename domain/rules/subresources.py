@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from domain.errors import Problem
 from domain.rules import Context
@@ -14,9 +14,11 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][A-Z]{2}$", re.IG
 DEGREE_KEYS = ("subject", "graduation_year", "country", "uk_degree", "non_uk_degree", "grade")
 
 
-def placement_body_problems(item: Mapping[str, object]) -> Iterator[Problem]:
+def placement_body_problems(
+    item: Mapping[str, object], schools: Collection[str] = frozenset()
+) -> Iterator[Problem]:
     """A placement sent to the placements endpoint: URN, name and a UK postcode."""
-    yield from placement_problems(item)
+    yield from placement_problems(item, schools)
     postcode = text(item, "postcode")
     if postcode is not None and not _POSTCODE.match(postcode.strip()):
         yield Problem("postcode", "Enter a valid postcode (for example, BN1 1AA)")

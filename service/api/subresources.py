@@ -16,7 +16,7 @@ from service.api.requests import data_object
 from service.api.responses import ApiError, errors, json, not_found
 from service.api.writes import etag, in_executor
 from service.clock import today
-from service.queries import trainee_document
+from service.queries import register_entries, trainee_document
 
 Dep = NamedDependency[Caller]
 
@@ -43,10 +43,12 @@ def _one(items: list[Any], key: str, wanted: str, what: str) -> Any:
 
 
 async def _write(request: AnyRequest, caller: Caller, use_case: Any, status: int, **kw: Any) -> Any:
-    sent = {}
     if "sent" in kw:
-        sent = caller.version.canonical_request(data_object(await request.body()))
-        kw["sent"] = sent
+        kw["sent"] = sent = caller.version.canonical_request(data_object(await request.body()))
+        if "school" in kw and sent.get("urn") is not None:  # a known school's URN links it
+            urn = str(sent["urn"])
+            known = await register_entries(request.app.state.read_pool, {urn}, set())
+            kw["school"] = known.schools.get(urn)
     try:
         change = await in_executor(
             request,
@@ -96,7 +98,7 @@ class PlacementsController(Controller):
     ) -> Any:
         """Add a placement."""
         return await _write(
-            request, caller, subresources.add_placement, 201, slug=trainee_id, sent={}
+            request, caller, subresources.add_placement, 201, slug=trainee_id, sent={}, school=None
         )
 
     @route("/{placement_id:str}", http_method=["PUT", "PATCH"])
@@ -116,6 +118,7 @@ class PlacementsController(Controller):
             slug=trainee_id,
             placement_id=placement_id,
             sent={},
+            school=None,
         )
 
     @delete("/{placement_id:str}", status_code=200)

@@ -210,3 +210,22 @@ async def test_removing_a_degree_answers_the_trainee(client, provider):
         f"{V}/trainees/{t['trainee_id']}/degrees/{did}", headers=provider.headers
     )
     assert gone.json()["errors"][0]["message"] == "Degree(s) not found"
+
+
+async def test_a_placement_at_a_known_school_is_linked_to_it(client, provider):
+    t = await create(client, provider)
+    response = await client.post(
+        f"{V}/trainees/{t['trainee_id']}/placements",
+        json={"data": {"urn": "100000"}},
+        headers=provider.headers,
+    )
+    assert response.status_code == 201, response.text
+    placement = response.json()["data"]
+    assert (placement["name"], placement["postcode"]) == ("Riverside Primary School", "SW1A 1AA")
+    assert placement["address"] == "URN 100000, London, SW1A 1AA"
+    moved = await client.patch(
+        f"{V}/trainees/{t['trainee_id']}/placements/{placement['placement_id']}",
+        json={"data": {"urn": "100001"}},
+        headers=provider.headers,
+    )
+    assert moved.json()["data"]["name"] == "Hillcrest Academy"

@@ -13,7 +13,6 @@ from domain.rules.cycles import known_cycle
 from domain.rules.formats import parse_date
 from projections.trainee_view import first_name_key
 
-IN_TRAINING = ("submitted_for_trn", "trn_received", "recommended_for_award")
 STATUS_CONDITIONS = {
     "course_not_yet_started": (
         "(itt_start_date > {today} AND state NOT IN ('draft', 'deferred', 'withdrawn'))"

@@ -45,4 +45,3 @@ TRAINEE_RULES: tuple[Rule, ...] = (
     links.EMPLOYING_SCHOOL,
     inclusion.IQTS_COUNTRY,
 )
-RULE_NAMES = frozenset(rule.name for rule in TRAINEE_RULES)

@@ -131,7 +131,7 @@ def _degree_item(degree: Degree) -> dict[str, object]:
 
 
 def rewrite_primary_subjects(values: dict[str, object]) -> dict[str, object]:
-    """v2025.0 and older: a primary course's first subject is primary teaching, the subjects
+    """An older behaviour: a primary course's first subject is primary teaching, the subjects
     sent shifted after it (a repeated primary teaching dropped, a fourth subject lost)."""
     ages = codes.age_range(str(values.get("course_age_range") or ""))
     if ages is None or ages[1] > 11:

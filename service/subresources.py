@@ -11,7 +11,7 @@ import msgspec
 
 from domain.details import DEGREE_FIELDS, PLACEMENT_FIELDS, build_degree, build_placement
 from domain.errors import DuplicateDegree, ValidationFailed
-from domain.rules import Context, School
+from domain.rules import Context, Policy, School
 from domain.rules.subresources import degree_body_problems, duplicates_of, placement_body_problems
 from domain.values import Actor, Degree, Placement
 from projections.trainee_view import degree_document, placement_document, trainee_document
@@ -37,8 +37,9 @@ def _check_placement(item: Mapping[str, object], school: School | None) -> None:
         raise ValidationFailed(problems)
 
 
-def _check_degree(item: Mapping[str, object], today: date, rules_off: frozenset[str]) -> None:
-    problems = degree_body_problems(item, Context(today=today, switched_off=rules_off))
+def _check_degree(item: Mapping[str, object], today: date, policy: Policy) -> None:
+    # the degree endpoints word their code errors as the newest version does, in every version
+    problems = degree_body_problems(item, Context(today=today, policy=Policy(off=policy.off)))
     if problems:
         raise ValidationFailed(problems)
 
@@ -113,14 +114,14 @@ def add_degree(
     sent: Mapping[str, object],
     actor: Actor,
     restricted: bool,
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
 ) -> Change:
     """Add a degree unless the trainee already has the same one."""
     trainee = load(register, slug, provider_id)
     trainee.check_editable(refuse_when_complete=restricted)
     item = _only(sent, DEGREE_FIELDS)
-    _check_degree(item, today, rules_off)
+    _check_degree(item, today, policy)
     degree = build_degree(item, datetime.now(UTC))
     _refuse_duplicate(degree, trainee.degrees)
     trainee.add_degree(degree=degree, actor=actor, restricted=restricted)
@@ -136,7 +137,7 @@ def change_degree(
     sent: Mapping[str, object],
     actor: Actor,
     restricted: bool,
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
 ) -> Change:
     """Change the degree's fields that were sent; the UK or non-UK type decides the locale."""
@@ -150,7 +151,7 @@ def change_degree(
     if "uk_degree" in sent and "non_uk_degree" not in sent:
         item["non_uk_degree"] = None
         item["country"] = None
-    _check_degree(item, today, rules_off)
+    _check_degree(item, today, policy)
     rebuilt = build_degree(item, datetime.now(UTC))
     degree = msgspec.structs.replace(
         rebuilt, degree_id=current.degree_id, created_at=current.created_at

@@ -13,6 +13,7 @@ from domain import codes
 from domain.errors import DomainError, Problem
 from domain.rules import Candidate, Context, Rule, check_all
 from domain.rules.diversity import disability_codes
+from domain.rules.switches import Switch
 
 DISABLED_WITHOUT_DISABILITIES = "Trainee has been disclosed as disabled but no disabilities exist"
 
@@ -33,7 +34,7 @@ def disabilities_listed(c: Candidate, ctx: Context) -> Iterator[Problem]:
 
 
 SECTIONS: tuple[tuple[str, Rule], ...] = (
-    ("diversity", Rule("submission_diversity", disabilities_listed)),
+    ("diversity", Rule(Switch.SUBMISSION_DIVERSITY, disabilities_listed)),
 )
 
 

@@ -38,7 +38,7 @@ async def _transition(
             slug=trainee_id,
             sent=sent,
             actor=caller.actor(),
-            rules_off=caller.version.rules_off,
+            policy=caller.version.policy,
             today=today(),
         )
     except ValidationFailed as failed:

@@ -13,7 +13,7 @@ from litestar.params import FromPath
 from domain.values import Actor
 from service.accounts import Client, authenticate
 from service.api.responses import UNAUTHORIZED, not_found
-from service.versions import VERSION_SEGMENT, VERSIONS, ApiVersion
+from service.versions import VERSION_SEGMENT, ApiVersion
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -62,7 +62,7 @@ async def authenticated(request: AnyRequest, segment: str) -> Client:
 async def provide_caller(request: AnyRequest, version: FromPath[str]) -> Caller:
     """Authenticate, then resolve the version: an unknown version is the JSON 404."""
     client = await authenticated(request, version)
-    api_version = VERSIONS.get(version)
+    api_version = request.app.state.versions.get(version)
     if api_version is None:
         raise not_found()
     rid = request.scope.setdefault("state", {}).setdefault("request_id", request_id(request))

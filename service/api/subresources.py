@@ -10,6 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from domain.errors import DuplicateDegree
+from domain.rules.switches import Switch
 from service import subresources
 from service.api.context import AnyRequest, Caller, provide_caller
 from service.api.requests import data_object
@@ -22,7 +23,7 @@ Dep = NamedDependency[Caller]
 
 
 def _restricted(caller: Caller) -> bool:
-    return "edits_refused_when_complete" not in caller.version.rules_off
+    return caller.version.policy.on(Switch.EDITS_REFUSED_WHEN_COMPLETE)
 
 
 async def _items(request: AnyRequest, caller: Caller, trainee_id: str, kind: str) -> list[Any]:
@@ -171,7 +172,7 @@ class DegreesController(Controller):
             201,
             slug=trainee_id,
             sent={},
-            rules_off=caller.version.rules_off,
+            policy=caller.version.policy,
             today=today(),
         )
 
@@ -188,7 +189,7 @@ class DegreesController(Controller):
             slug=trainee_id,
             degree_id=degree_id,
             sent={},
-            rules_off=caller.version.rules_off,
+            policy=caller.version.policy,
             today=today(),
         )
 

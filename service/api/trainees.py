@@ -95,8 +95,7 @@ class TraineesController(Controller):
                 disabilities=disabilities,
                 placements=placements,
                 degrees=degrees,
-                rules_off=caller.version.rules_off,
-                messages=caller.version.messages,
+                policy=caller.version.policy,
                 today=today(),
                 known=await register_entries(pool, *mentioned(fields, placements)),
             )
@@ -142,11 +141,10 @@ class TraineesController(Controller):
                 sent=fields,
                 disabilities=disabilities,
                 actor=caller.actor(),
-                rules_off=caller.version.rules_off,
+                policy=caller.version.policy,
                 today=today(),
                 expected_version=expected,
                 known=known,
-                messages=caller.version.messages,
             )
         except ValidationFailed as failed:
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None

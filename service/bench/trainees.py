@@ -63,7 +63,7 @@ def template(provider: ProviderRef, actor: Actor, today: date) -> Trainee:
         sent=fields, disabilities=disabilities_of(canonical),
         placements=[fields_of(p) for p in fields.pop("placements_attributes")],
         degrees=[fields_of(d) for d in fields.pop("degrees_attributes")],
-        rules_off=frozenset(), today=today, known=Register(),
+        policy=HEAD.policy, today=today, known=Register(),
     )  # fmt: skip
     collector = _Collector()
     commands.register_trainee(typing.cast(TraineeRegister, collector), provider=provider,

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.rules import Candidate, Context, Policy, check_all
-from domain.rules.switches import OLDER_BEHAVIOURS, Switch
 from domain.rules.formats import parse_date, valid_email
 from domain.rules.record import RULES
+from domain.rules.switches import OLDER_BEHAVIOURS, Switch
 from tests.domain.records import TODAY, VALID
 
 

@@ -1,4 +1,4 @@
-"""The trainee document: a trainee as the head API version (v2026.1) renders it."""
+"""The trainee document, in the domain's vocabulary (the newest version renders it as is)."""
 
 from __future__ import annotations
 

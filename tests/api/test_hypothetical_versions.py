@@ -35,9 +35,7 @@ def body_for(version: str, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-async def chain_client(
-    settings: Settings, database: Database
-) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+async def chain_client(settings: Settings, database: Database) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     from service.app import create_app
 
     async with AsyncTestClient(app=create_app(settings, database, versions=CHAIN)) as c:
@@ -76,7 +74,7 @@ async def test_an_update_in_any_version_changes_the_renamed_fields(
         f"/api/{writer}/trainees/{tid}", json={"data": change}, headers=provider.headers
     )
     assert updated.status_code == 200, updated.text
-    newest = (await chain_client.get(f"/api/v2027.0/trainees/{tid}", headers=provider.headers))
+    newest = await chain_client.get(f"/api/v2027.0/trainees/{tid}", headers=provider.headers)
     assert newest.json()["subject_1"] == "100425"
     assert newest.json()["hesa_number"] == "0310261553102"
 

@@ -104,5 +104,5 @@ def test_two_fields_given_one_name_fail_when_the_chain_is_built() -> None:
 
 
 def test_a_version_declared_twice_fails_when_the_chain_is_built() -> None:
-    with pytest.raises(ChainError, match="v0.1"):
+    with pytest.raises(ChainError, match=r"v0\.1"):
         build_chain((*CHANGES, CHANGES[-1]))

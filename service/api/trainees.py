@@ -148,7 +148,7 @@ class TraineesController(Controller):
             )
         except ValidationFailed as failed:
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
-        except SubmissionFailed as failed:  # v2025.0 and older check the submission on update
+        except SubmissionFailed as failed:  # where the policy checks the submission on update
             raise submission_invalid(failed.sections) from None
         return json({"data": caller.version.render(written.document)}, 200, etag(written.version))
 

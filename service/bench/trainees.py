@@ -28,7 +28,8 @@ def cycle_start(today: date) -> date:
 
 
 def body(last_name: str, today: date) -> dict[str, Any]:
-    """A valid v2026.1 trainee (the minimal published example) starting in today's cycle."""
+    """A valid trainee of the newest version (the minimal published example) starting in
+    today's cycle."""
     start = cycle_start(today)
     return {
         "first_names": "John", "last_name": last_name, "date_of_birth": "1990-01-01",

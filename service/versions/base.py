@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -70,6 +71,7 @@ class VersionChange:
 
     name: str
     summary: str
+    released: date | None = None
     renames: Mapping[str, str] = field(default_factory=dict)
     response_removed: frozenset[str] = frozenset()
     response_added: Mapping[str, Renderer] = field(default_factory=dict)

@@ -1,5 +1,7 @@
 """v0.1 (22 Apr 2024 - 10 Jul 2025), as its change from v1.0-pre (api.md 10a)."""
 
+from datetime import date
+
 from domain.rules.inclusion import INCLUSION, INCLUSION_TRUNCATED
 from domain.rules.switches import Switch, Wording
 from service.versions.base import VersionChange
@@ -15,6 +17,7 @@ DEGREES_REQUIRED = "degrees_attributes must be entered if specifying a postgradu
 
 CHANGE = VersionChange(
     name="v0.1",
+    released=date(2024, 4, 22),
     summary="humanised field names in messages; degrees required at attribute level; no "
     "subject-duplicate, ITT date order or funding checks",
     rules_off=frozenset(

@@ -1,5 +1,7 @@
 """v1.0-pre (12 Aug 2024 - 13 May 2025, its own code), as its change from v2025.0 (api.md 10a)."""
 
+from datetime import date
+
 from domain.rules.switches import Switch, Wording
 from service.versions.base import Endpoint, VersionChange
 
@@ -19,6 +21,7 @@ REASONS_BLANK = "Choose one or more reasons why the trainee withdrew from the co
 
 CHANGE = VersionChange(
     name="v1.0-pre",
+    released=date(2024, 8, 12),
     summary="no safeguarding, no enhanced errors, no update-qts-or-eyts-status; older response "
     "fields back; fewer checks; `Trainee ...` wording for defer and recommend",
     response_removed=frozenset({"withdrawal_safeguarding_concern_reasons"}),

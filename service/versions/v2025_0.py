@@ -1,10 +1,13 @@
 """v2025.0 (1 Sep 2025 - 11 Aug 2026), as its change from v2026.0 (api.md 10a)."""
 
+from datetime import date
+
 from domain.rules.switches import Switch
 from service.versions.base import VersionChange
 
 CHANGE = VersionChange(
     name="v2025.0",
+    released=date(2025, 9, 1),
     summary="lead_partner_* and course_subject_one/two/three names, withdraw_date; route 02; "
     "primary subjects rewritten instead of refused; fewer date and course_year checks; "
     "flat enhanced errors",

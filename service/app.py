@@ -36,7 +36,9 @@ from service.observability.middleware import Edge, too_large_body
 from service.observability.probes import PROBES
 from service.ratelimit import sweep
 from service.timeouts import DeadlineExecutor, bound_write_waits, read_pool
+from service.usage import VersionUsage, flush_every
 from service.versions import VERSIONS, ApiVersion, head_of
+from service.versions.retirement import retirements
 
 log = logging.getLogger("trainees")
 
@@ -123,6 +125,7 @@ def create_app(
             raise SettingError(f"TRAINEES_VERSION_SUNSET names {marked!r}, which is not served")
     configure(settings.log_level)
     metrics = Metrics()
+    usage = VersionUsage()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -139,11 +142,16 @@ def create_app(
         _count_events(app.state.register, metrics)
         every = max(60, 2 * settings.rate_limit_window)
         sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))
+        flusher = asyncio.create_task(
+            flush_every(usage, app.state.read_pool, settings.usage_flush_seconds)
+        )
         gc.freeze()  # what start-up built lives as long as the process: collections skip it
         try:
             yield
         finally:
             sweeper.cancel()
+            flusher.cancel()
+            await usage.flush(app.state.read_pool)
             app.state.executor.shutdown(wait=True)
             app.state.register.close()
             await app.state.read_pool.close()
@@ -174,6 +182,7 @@ def create_app(
         openapi_config=None,
     )
     app.state.versions = versions
-    edge: ASGIApp = Edge(app.asgi_handler, settings, metrics)
+    app.state.retirements = retirements(versions, settings.version_sunsets)
+    edge: ASGIApp = Edge(app.asgi_handler, settings, metrics, versions, usage)
     app.asgi_handler = edge  # outermost: sees every request, routed or not
     return app

@@ -14,9 +14,9 @@ from domain.errors import ValidationFailed
 from domain.rules.submission import SubmissionFailed
 from domain.values import ProviderRef
 from service import commands
-from service.api.context import AnyRequest, Caller, provide_caller
+from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.filters import parse_filter
-from service.api.requests import TraineeInput, convert, data_object, disabilities_of, fields_of
+from service.api.requests import TraineeInput, convert, disabilities_of, fields_of
 from service.api.responses import (
     ApiError,
     counted,
@@ -87,7 +87,7 @@ class TraineesController(Controller):
         """Register a trainee (with nested placements and degrees) and submit it for a TRN."""
         pool = request.app.state.read_pool
         try:
-            fields, disabilities = trainee_write(data_object(await request.body()), caller)
+            fields, disabilities = trainee_write(await data_of(request, caller), caller)
             placements = [fields_of(p) for p in fields.pop("placements_attributes", [])]
             degrees = [fields_of(d) for d in fields.pop("degrees_attributes", [])]
             new = commands.check_new_trainee(
@@ -129,7 +129,7 @@ class TraineesController(Controller):
     ) -> Any:
         expected = if_match(request)
         try:
-            fields, disabilities = trainee_write(data_object(await request.body()), caller)
+            fields, disabilities = trainee_write(await data_of(request, caller), caller)
             fields.pop("placements_attributes", None)
             fields.pop("degrees_attributes", None)
             known = await register_entries(request.app.state.read_pool, *mentioned(fields, []))

@@ -182,6 +182,12 @@ class ApiVersion:
             return table[before], True
         return (before, True) if reworded else (own, False)
 
+    def reworded(self, text: str) -> str:
+        """A whole message of the domain's (or the service's) in this version's words."""
+        before = self.newer.reworded(text) if self.newer else text
+        table = self.change.messages if self.change else {}
+        return table.get(before, before)
+
     def full_message(self, problem: Problem, *, may_humanise: bool = True) -> str:
         """A problem worded as this version words it: each version's table rewords the
         next newer version's wording."""

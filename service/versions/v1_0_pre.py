@@ -89,6 +89,10 @@ CHANGE = VersionChange(
             ),
             (f"reasons {REASONS_BLANK}", f"Reasons {REASONS_BLANK}"),
             ("another_reason Enter another reason", "Another reason Enter another reason"),
+            (
+                "Param is missing or the value is empty or invalid: data",
+                "Param is missing or the value is empty: data",  # Rails 7
+            ),
         ]
     ),
     enhanced_errors="none",

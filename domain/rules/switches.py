@@ -67,6 +67,7 @@ class Switch(StrEnum):
     STUDY_MODE_CODE = "study_mode_code"
     STUDY_MODE_OPTIONAL_FOR_ASSESSMENT_ONLY = "study_mode_optional_for_assessment_only"
     STUDY_MODE_REQUIRED = "study_mode_required"
+    SUBMISSION_COURSE_DETAILS = "submission_course_details"
     SUBMISSION_DIVERSITY = "submission_diversity"
     SUBMISSION_ON_UPDATE = "submission_on_update"
     TRAINEE_START_DATE = "trainee_start_date"
@@ -76,7 +77,6 @@ class Switch(StrEnum):
     TRAINING_PARTNER = "training_partner"
     TRAINING_ROUTE_CODE = "training_route_code"
     UNKNOWN_PARTNER_OR_SCHOOL = "unknown_partner_or_school"
-    UPDATE_SECOND_STAGE_CHECKS = "update_second_stage_checks"
     WITHDRAWAL_ANOTHER_REASON = "withdrawal_another_reason"
     WITHDRAWAL_DATE = "withdrawal_date"
     WITHDRAWAL_FUTURE_INTEREST = "withdrawal_future_interest"
@@ -142,8 +142,6 @@ DESCRIPTIONS: dict[Switch, str] = {
     Switch.TRAINING_INITIATIVE_AVAILABILITY: "training_initiative must be offered in the "
     "trainee's academic cycle",
     Switch.UNKNOWN_PARTNER_OR_SCHOOL: "an unknown training partner or employing school is refused",
-    Switch.UPDATE_SECOND_STAGE_CHECKS: "an update checks lengths, dates of birth and ITT date "
-    "order as a create does",
     Switch.WITHDRAWAL_SAFEGUARDING: "a withdrawal may carry safeguarding_concern_reasons",
 }
 """What each switch means to a client, where a version changes it (the changelog's words)."""

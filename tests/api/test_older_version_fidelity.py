@@ -110,3 +110,31 @@ async def test_a_degree_moved_abroad_and_back_keeps_its_institution(client, prov
     home = back.json()["data"]
     assert (home["uk_degree"], home["country"], home["non_uk_degree"]) == ("083", None, None)
     assert home["institution"] == degree["institution"]
+
+
+COURSE_DATES = {
+    "course_details": {"itt_end_date": ["The Expected end date must be after the start date"]}
+}
+
+
+async def test_v0_1_refuses_a_course_ending_before_it_starts_at_its_second_stage(client, provider):
+    body = old_body(itt_start_date="2026-09-01", itt_end_date="2026-08-01")
+    response = await client.post(
+        "/api/v0.1/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json() == {
+        "message": "Validation failed: 1 error prohibited this trainee from being saved",
+        "errors": COURSE_DATES,
+    }
+
+
+async def test_v0_1_refuses_an_update_ending_the_course_before_it_starts(client, provider):
+    t = await created(client, provider, "v0.1", placements_attributes=TWO_PLACEMENTS)
+    response = await client.patch(
+        f"/api/v0.1/trainees/{t['trainee_id']}",
+        json={"data": {"itt_end_date": "2020-01-01"}},
+        headers=provider.headers,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == COURSE_DATES

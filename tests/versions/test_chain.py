@@ -9,7 +9,7 @@ import pytest
 from domain.errors import Problem
 from domain.rules.switches import Switch
 from projections.documents import TraineeDocument
-from service.versions import CHANGES, VERSIONS, ChainError, VersionChange, build_chain
+from service.versions import CHANGES, HEAD, VERSIONS, ChainError, VersionChange, build_chain
 from service.versions.v1_0_pre import DEFER_STATE
 from tests.versions.hypothetical import CHAIN, NEW_DEFER_STATE
 
@@ -53,6 +53,8 @@ def test_a_field_renamed_twice_reaches_the_oldest_name() -> None:
     assert CHAIN["v2027.0"].wire_name("course_subject_1") == "subject_1"
     assert CHAIN["v2026.1"].wire_name("course_subject_1") == "course_subject_1"
     assert CHAIN["v2025.0"].wire_name("course_subject_1") == "course_subject_one"
+    for segment in PUBLISHED:
+        assert CHAIN[segment].renames == VERSIONS[segment].renames
     sent = CHAIN["v2025.0"].canonical_request({"course_subject_one": "100346"})
     assert sent == {"course_subject_1": "100346"}
     assert CHAIN["v2025.0"].canonical_request({"subject_1": "100346"}) == {"subject_1": "100346"}
@@ -61,7 +63,8 @@ def test_a_field_renamed_twice_reaches_the_oldest_name() -> None:
 def test_a_name_of_the_newest_version_is_unknown_to_the_older_ones() -> None:
     assert CHAIN["v2027.0"].canonical_request({"hesa_id": "1"}) == {}
     assert CHAIN["v2027.0"].canonical_request({"hesa_number": "1"}) == {"hesa_id": "1"}
-    assert CHAIN["v2026.1"].canonical_request({"hesa_id": "1"}) == {"hesa_id": "1"}
+    newest = HEAD.wire_name("hesa_id")
+    assert CHAIN[HEAD.name].canonical_request({newest: "1"}) == {"hesa_id": "1"}
 
 
 def test_an_endpoint_removed_in_the_newest_version_is_served_by_the_older_ones() -> None:

@@ -118,6 +118,11 @@ class ApiVersion:
         return Policy(off=self.rules_off, wording=self.wording, names=self.renames)
 
     @property
+    def summary(self) -> str:
+        """How this version differs from the newest, in short (each older change in turn)."""
+        return "; ".join(c.summary for c in self.changes[1:]) or "the current version"
+
+    @property
     def change(self) -> VersionChange | None:
         """This version's own declaration (None for the domain's vocabulary itself)."""
         return self.changes[-1] if self.changes else None

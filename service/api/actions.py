@@ -53,8 +53,7 @@ async def _transition(
             today=today(),
         )
     except ValidationFailed as failed:
-        # defer and recommend keep raw field names even where the version humanises them
-        humanise = endpoint == "withdraw"
+        humanise = caller.version.humanises(endpoint)
         raise unprocessable(failed.problems, caller.version, may_humanise=humanise) from None
     return json({"data": caller.version.render(written.document)}, status, etag(written.version))
 

@@ -85,6 +85,7 @@ class VersionChange:
     wording: Mapping[Wording, str] = field(default_factory=dict)
     enhanced_errors: EnhancedErrors | None = None
     humanised_labels: bool | None = None
+    raw_labels: frozenset[Endpoint] = frozenset()  # endpoints whose messages are not humanised
     aliases: tuple[str, ...] = ()
 
 
@@ -103,6 +104,7 @@ class ApiVersion:
     wording: Mapping[Wording, str] = field(default_factory=dict)
     enhanced_errors: EnhancedErrors = "nested"
     humanised_labels: bool = False
+    raw_labels: frozenset[Endpoint] = frozenset()
     aliases: tuple[str, ...] = ()
     changes: tuple[VersionChange, ...] = ()
     newer: ApiVersion | None = None
@@ -130,6 +132,10 @@ class ApiVersion:
     def serves(self, endpoint: str) -> bool:
         """Whether the endpoint exists in this version."""
         return endpoint not in self.endpoints_removed
+
+    def humanises(self, endpoint: str) -> bool:
+        """Whether the endpoint's messages may humanise field names (where the version does)."""
+        return endpoint not in self.raw_labels
 
     def wire_name(self, canonical: str) -> str:
         """The name this version gives a domain field."""
@@ -246,6 +252,7 @@ class ApiVersion:
                 if change.humanised_labels is None
                 else change.humanised_labels
             ),
+            raw_labels=self.raw_labels | change.raw_labels,
             aliases=change.aliases,
             changes=(*self.changes, change),
             newer=self,
@@ -267,7 +274,11 @@ def _check_types(change: VersionChange) -> None:
     for kind, names, declared in (
         ("switch", change.rules_off | change.rules_on, Switch),
         ("wording", frozenset(change.wording), Wording),
-        ("endpoint", change.endpoints_removed | change.endpoints_added, Endpoint),
+        (
+            "endpoint",
+            change.endpoints_removed | change.endpoints_added | change.raw_labels,
+            Endpoint,
+        ),
     ):
         for name in names:
             if not isinstance(name, declared):

@@ -4,7 +4,7 @@ from datetime import date
 
 from domain.rules.inclusion import INCLUSION, INCLUSION_TRUNCATED
 from domain.rules.switches import Switch, Wording
-from service.versions.base import VersionChange
+from service.versions.base import Endpoint, VersionChange
 from service.versions.v1_0_pre import CHANGE as NEWER
 from service.versions.v1_0_pre import (
     DEFER_STATE,
@@ -40,4 +40,8 @@ CHANGE = VersionChange(
         DEGREES_REQUIRED: "Degrees attributes can't be blank",
     },
     humanised_labels=True,
+    # defer and recommend went through shared services that used raw names by July 2025
+    raw_labels=frozenset(
+        {Endpoint.DEFER, Endpoint.RECOMMEND_FOR_QTS, Endpoint.UPDATE_QTS_OR_EYTS_STATUS}
+    ),
 )

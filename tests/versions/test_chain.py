@@ -109,3 +109,16 @@ def test_two_fields_given_one_name_fail_when_the_chain_is_built() -> None:
 def test_a_version_declared_twice_fails_when_the_chain_is_built() -> None:
     with pytest.raises(ChainError, match=r"v0\.1"):
         build_chain((*CHANGES, CHANGES[-1]))
+
+
+def test_every_switch_a_version_turns_is_described_in_a_clients_words() -> None:
+    from domain.rules.switches import DESCRIPTIONS
+
+    turned = {s for change in CHANGES for s in change.rules_off | change.rules_on}
+    assert turned <= set(DESCRIPTIONS), sorted(turned - set(DESCRIPTIONS))
+
+
+def test_the_newest_version_declares_its_own_mapping_from_the_domain() -> None:
+    assert HEAD.change is CHANGES[0]
+    assert HEAD.newer is not None and HEAD.newer.name == "domain"
+    assert HEAD.is_head  # its mapping is empty: stored documents are served as they are

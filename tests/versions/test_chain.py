@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -122,3 +123,31 @@ def test_the_newest_version_declares_its_own_mapping_from_the_domain() -> None:
     assert HEAD.change is CHANGES[0]
     assert HEAD.newer is not None and HEAD.newer.name == "domain"
     assert HEAD.is_head  # its mapping is empty: stored documents are served as they are
+
+
+def test_a_field_removed_by_the_newest_version_is_given_back_to_the_older_ones() -> None:
+    removing = VersionChange(
+        name="v2027.0",
+        summary="no previous_last_name",
+        response_removed=frozenset({"previous_last_name"}),
+        request_removed=frozenset({"previous_last_name"}),
+    )
+    giving_back = replace(CHANGES[0], fields_added={"previous_last_name": "previous_last_name"})
+    chain = build_chain((removing, giving_back, *CHANGES[1:]))
+    document = {name: f"value of {name}" for name in TRAINEE_FIELDS}
+    assert "previous_last_name" not in chain["v2027.0"].render(document)
+    assert chain["v2027.0"].canonical_request({"previous_last_name": "x"}) == {}
+    for segment in PUBLISHED:
+        assert chain[segment].render(document) == VERSIONS[segment].render(document)
+        assert chain[segment].canonical_request({"previous_last_name": "x"}) == {
+            "previous_last_name": "x"
+        }
+
+
+def test_an_added_response_field_is_renamed_by_an_older_change() -> None:
+    older = VersionChange(name="v0.0", summary="", renames={"expected_end_date": "end_date"})
+    oldest = build_chain((*CHANGES, older))["v0.0"]
+    document = {name: f"value of {name}" for name in TRAINEE_FIELDS}
+    rendered = oldest.render(document)
+    assert rendered["end_date"] == document["itt_end_date"]
+    assert "expected_end_date" not in rendered

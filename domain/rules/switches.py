@@ -70,6 +70,7 @@ class Switch(StrEnum):
     SUBMISSION_COURSE_DETAILS = "submission_course_details"
     SUBMISSION_DIVERSITY = "submission_diversity"
     SUBMISSION_ON_UPDATE = "submission_on_update"
+    SUBMISSION_PERSONAL_DETAILS = "submission_personal_details"
     TRAINEE_START_DATE = "trainee_start_date"
     TRAINEE_START_DATE_EQUAL_TO_ITT_START = "trainee_start_date_equal_to_itt_start"
     TRAINING_INITIATIVE_AVAILABILITY = "training_initiative_availability"
@@ -90,6 +91,7 @@ OLDER_BEHAVIOURS = frozenset(
         Switch.ROUTE_02,
         Switch.PRIMARY_SUBJECT_REWRITE,
         Switch.SUBMISSION_ON_UPDATE,
+        Switch.SUBMISSION_PERSONAL_DETAILS,
         Switch.FUNDING_CURRENT_CYCLE,
         Switch.FUNDING_FIXED_ROUTES,
         Switch.ITT_QUALIFICATION_AIM_INTEGER_BUG,
@@ -138,6 +140,8 @@ DESCRIPTIONS: dict[Switch, str] = {
     Switch.STUDY_MODE_OPTIONAL_FOR_ASSESSMENT_ONLY: "study_mode is optional on the "
     "assessment-only route",
     Switch.SUBMISSION_ON_UPDATE: "an update runs the submission checks again",
+    Switch.SUBMISSION_PERSONAL_DETAILS: "the submission checks include personal details: "
+    "names of at most 60 characters, a date of birth in the past, 16 to 100 years ago",
     Switch.TRAINEE_START_DATE_EQUAL_TO_ITT_START: "trainee_start_date may equal itt_start_date",
     Switch.TRAINING_INITIATIVE_AVAILABILITY: "training_initiative must be offered in the "
     "trainee's academic cycle",

@@ -53,6 +53,8 @@ CHANGE = VersionChange(
     ),
     rules_on=frozenset(
         {
+            # the shared submission checks kept their personal-details section until Nov 2025
+            Switch.SUBMISSION_PERSONAL_DETAILS,
             Switch.ITT_QUALIFICATION_AIM_INTEGER_BUG,
             Switch.FUNDING_CURRENT_CYCLE,
             Switch.FUNDING_FIXED_ROUTES,

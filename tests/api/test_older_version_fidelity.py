@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from service.clock import today
 from tests.api.lifecycle import TWO_PLACEMENTS
 from tests.bodies import trainee
 
 OLD_NAMES = {"course_subject_1": "course_subject_one"}
 CYCLE_2026 = {"itt_start_date": "2026-09-01", "itt_end_date": "2027-07-31"}
+BORN_IN_FUTURE = "Enter a date of birth that is in the past, for example 31 3 1980"
 
 
 def old_body(**overrides):
@@ -138,3 +142,128 @@ async def test_v0_1_refuses_an_update_ending_the_course_before_it_starts(client,
     )
     assert response.status_code == 422, response.text
     assert response.json()["errors"] == COURSE_DATES
+
+
+def personal(**fields):
+    return {"personal_details": fields}
+
+
+def born(years_ago, days=0):
+    now = today()
+    return (now.replace(year=now.year - years_ago) + timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("version", ["v0.1", "v1.0-pre"])
+async def test_v0_1_and_v1_0_pre_refuse_a_birth_date_in_the_future_at_their_second_stage(
+    client, provider, version
+):
+    body = old_body(date_of_birth=born(0, days=1))
+    response = await client.post(
+        f"/api/{version}/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json() == {
+        "message": "Validation failed: 1 error prohibited this trainee from being saved",
+        "errors": personal(date_of_birth=[BORN_IN_FUTURE]),
+    }
+
+
+@pytest.mark.parametrize(
+    ("date_of_birth", "message"),
+    [
+        (
+            born(16, days=1),
+            "Enter a valid date of birth, trainee cannot be younger than 16 years old",
+        ),
+        (born(100), "Enter a valid date of birth"),
+        ("0999-01-01", "The year must include 4 numbers"),
+    ],
+)
+async def test_v0_1_refuses_a_birth_date_outside_16_to_100_years_ago_in_its_words(
+    client, provider, date_of_birth, message
+):
+    body = old_body(date_of_birth=date_of_birth)
+    response = await client.post(
+        "/api/v0.1/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == personal(date_of_birth=[message])
+
+
+async def test_v0_1_accepts_a_trainee_turning_16_today_and_one_born_just_under_100_years_ago(
+    client, provider
+):
+    await created(client, provider, "v0.1", date_of_birth=born(16))
+    await created(client, provider, "v0.1", date_of_birth=born(100, days=1))
+
+
+async def test_v0_1_refuses_long_names_and_a_future_birth_date_in_one_section(client, provider):
+    body = old_body(first_names="F" * 61, middle_names="M" * 61, date_of_birth=born(0, days=1))
+    response = await client.post(
+        "/api/v0.1/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json() == {
+        "message": "Validation failed: 1 error prohibited this trainee from being saved",
+        "errors": personal(
+            first_names=["First name must be 60 characters or fewer"],
+            middle_names=["Middle name must be 60 characters or fewer"],
+            date_of_birth=[BORN_IN_FUTURE],
+        ),
+    }
+
+
+@pytest.mark.parametrize("version", ["v0.1", "v1.0-pre"])
+@pytest.mark.parametrize(
+    ("sent", "section"),
+    [
+        ({"first_names": "F" * 61}, {"first_names": ["First name must be 60 characters or fewer"]}),
+        ({"last_name": "L" * 61}, {"last_name": ["Last name must be 60 characters or fewer"]}),
+        ({"date_of_birth": born(0, days=1)}, {"date_of_birth": [BORN_IN_FUTURE]}),
+    ],
+)
+async def test_v0_1_and_v1_0_pre_refuse_an_update_their_personal_details_checks_fail(
+    client, provider, version, sent, section
+):
+    t = await created(client, provider, version)
+    path = f"/api/{version}/trainees/{t['trainee_id']}"
+    response = await client.patch(path, json={"data": sent}, headers=provider.headers)
+    assert response.status_code == 422, response.text
+    assert response.json() == {
+        "message": "Validation failed: 1 error prohibited this trainee from being saved",
+        "errors": {"personal_details": section},
+    }
+    kept = (await client.get(path, headers=provider.headers)).json()
+    assert (kept["first_names"], kept["date_of_birth"]) == (t["first_names"], t["date_of_birth"])
+
+
+async def test_a_name_of_exactly_60_characters_passes_v0_1s_second_stage(client, provider):
+    t = await created(client, provider, "v0.1")
+    response = await client.patch(
+        f"/api/v0.1/trainees/{t['trainee_id']}",
+        json={"data": {"first_names": "F" * 60}},
+        headers=provider.headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("version", "sent", "errors"),
+    [
+        (
+            "v2025.0",
+            {"first_names": "F" * 61},
+            ["first_names is too long (maximum is 60 characters)"],
+        ),
+        ("v2026.1", {"date_of_birth": born(0, days=1)}, ["date_of_birth must be in the past"]),
+    ],
+)
+async def test_newer_versions_keep_their_attribute_wording_for_names_and_birth_dates(
+    client, provider, version, sent, errors
+):
+    t = await created(client, provider, version)
+    response = await client.patch(
+        f"/api/{version}/trainees/{t['trainee_id']}", json={"data": sent}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == errors

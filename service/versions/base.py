@@ -176,6 +176,8 @@ class ApiVersion:
         if not (self.humanised_labels and may_humanise):
             nested = problem.nested_under == "placements_attributes"
             return f"placements_attributes {wire}" if nested else wire
+        if problem.nested_under == "degrees":  # a saved association's error: one Rails name
+            return humanise(f"degrees_{wire}")
         if problem.nested_under:
             return f"{humanise(problem.nested_under)} {humanise(wire)}"
         if problem.field in HESA_DETAIL_FIELDS:

@@ -267,3 +267,127 @@ async def test_newer_versions_keep_their_attribute_wording_for_names_and_birth_d
     )
     assert response.status_code == 422, response.text
     assert response.json()["errors"] == errors
+
+
+UK_DEGREE = {"grade": "02", "subject": "100485", "institution": "0117", "uk_degree": "083"}
+GRADUATED_LATER = "Enter a graduation year that is in the past, for example 2014"
+GRADUATION_INVALID = "Enter a valid graduation year"
+
+
+async def test_v0_1_words_a_graduation_year_out_of_its_window_as_the_saved_degree_did(
+    client, provider
+):
+    body = old_body(degrees_attributes=[{**UK_DEGREE, "graduation_year": "3000-01-01"}])
+    response = await client.post(
+        "/api/v0.1/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json() == {
+        "message": "Validation failed: 2 errors prohibited this trainee from being saved",
+        "errors": [
+            f"Degrees graduation year {GRADUATED_LATER}",
+            f"Degrees graduation year {GRADUATION_INVALID}",
+        ],
+    }
+
+
+@pytest.mark.parametrize("year", [200, "abc", 1900])
+async def test_v0_1_calls_an_unreadable_or_too_old_graduation_year_not_valid(
+    client, provider, year
+):
+    body = old_body(degrees_attributes=[{**UK_DEGREE, "graduation_year": year}])
+    response = await client.post(
+        "/api/v0.1/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [f"Degrees graduation year {GRADUATION_INVALID}"]
+
+
+async def test_v0_1_checks_the_graduation_year_only_once_the_rest_of_the_record_passed(
+    client, provider
+):
+    degree = {**UK_DEGREE, "graduation_year": "3000", "grade": None}
+    body = old_body(first_names="", degrees_attributes=[degree])
+    response = await client.post(
+        "/api/v0.1/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        "First names can't be blank",
+        "Degrees attributes Grade can't be blank",
+    ]
+    future = old_body(date_of_birth=born(0, days=1), degrees_attributes=[degree | {"grade": "02"}])
+    response = await client.post(
+        "/api/v0.1/trainees", json={"data": future}, headers=provider.headers
+    )
+    assert response.json()["errors"] == personal(date_of_birth=[BORN_IN_FUTURE])
+
+
+async def test_v0_1_says_a_missing_degree_detail_cant_be_blank(client, provider):
+    body = old_body(degrees_attributes=[{"institution": "0117", "uk_degree": "083"}])
+    response = await client.post(
+        "/api/v0.1/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        "Degrees attributes Graduation year can't be blank",
+        "Degrees attributes Subject can't be blank",
+        "Degrees attributes Grade can't be blank",
+    ]
+
+
+async def test_v0_1s_degrees_endpoint_words_blanks_and_the_graduation_window_as_it_did(
+    client, provider
+):
+    t = await created(client, provider, "v0.1")
+    path = f"/api/v0.1/trainees/{t['trainee_id']}/degrees"
+    later = str(today().year + 2)
+    blank = await client.post(
+        path,
+        json={"data": {"institution": "0117", "uk_degree": "083", "graduation_year": later}},
+        headers=provider.headers,
+    )
+    assert blank.status_code == 422, blank.text
+    assert [e["message"] for e in blank.json()["errors"]] == [
+        "Subject can't be blank",
+        "Grade can't be blank",
+    ]
+    window = await client.post(
+        path,
+        json={"data": {**UK_DEGREE, "subject": "100425", "graduation_year": later}},
+        headers=provider.headers,
+    )
+    assert window.status_code == 422, window.text
+    assert window.json()["errors"] == [
+        {"error": "UnprocessableEntity", "message": f"Graduation year {GRADUATED_LATER}"},
+        {"error": "UnprocessableEntity", "message": f"Graduation year {GRADUATION_INVALID}"},
+    ]
+    moved = await client.patch(
+        f"{path}/{t['degrees'][0]['degree_id']}",
+        json={"data": {"graduation_year": 1900}},
+        headers=provider.headers,
+    )
+    assert moved.status_code == 422, moved.text
+    assert [e["message"] for e in moved.json()["errors"]] == [
+        f"Graduation year {GRADUATION_INVALID}"
+    ]
+
+
+@pytest.mark.parametrize("version", ["v1.0-pre", "v2025.0", "v2026.1"])
+async def test_newer_versions_check_the_graduation_year_with_the_other_attributes(
+    client, provider, version
+):
+    degree = {**UK_DEGREE, "graduation_year": "3000", "grade": None}
+    body = (trainee if version == "v2026.1" else old_body)(
+        first_names="", degrees_attributes=[degree]
+    )
+    response = await client.post(
+        f"/api/{version}/trainees", json={"data": body}, headers=provider.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        "first_names can't be blank",
+        "graduation_year must be in the past, for example 2014",
+        "graduation_year is invalid",
+        "grade must be entered if specifying a previous UK degree or non-UK degree",
+    ]

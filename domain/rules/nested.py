@@ -23,7 +23,12 @@ EITHER = "must be entered if specifying a previous UK degree or non-UK degree"
 UK_DEGREE_BLANK = "must be entered if specifying a previous UK degree"
 NON_UK_DEGREE_BLANK = "must be entered if specifying a previous non-UK degree"
 DEGREE_WORDINGS = frozenset(
-    {Wording.DEGREE_BLANK, Wording.GRADUATION_YEAR_FUTURE, Wording.GRADUATION_YEAR_INVALID}
+    {
+        Wording.DEGREE_BLANK,
+        Wording.UK_DEGREE_BLANK,
+        Wording.GRADUATION_YEAR_FUTURE,
+        Wording.GRADUATION_YEAR_INVALID,
+    }
 )
 
 
@@ -76,8 +81,8 @@ def graduation_year_problems(item: Mapping[str, object], ctx: Context) -> Iterat
 def degree_problems(item: Mapping[str, object], ctx: Context) -> Iterator[Problem]:
     """Problems of one degree by its own field names; an unknown subject or grade is missing."""
 
-    def blank(field_name: str, message: str) -> Problem:
-        return Problem(field_name, ctx.message(Wording.DEGREE_BLANK, message))
+    def blank(field_name: str, message: str, key: Wording = Wording.DEGREE_BLANK) -> Problem:
+        return Problem(field_name, ctx.message(key, message))
 
     if text(item, "graduation_year") is None:
         yield blank("graduation_year", EITHER)
@@ -90,7 +95,7 @@ def degree_problems(item: Mapping[str, object], ctx: Context) -> Iterator[Proble
         yield from _code_problem("country", "country", text(item, "country"), ctx)
     if uk:
         if text(item, "uk_degree") is None:
-            yield blank("uk_degree", UK_DEGREE_BLANK)
+            yield blank("uk_degree", UK_DEGREE_BLANK, Wording.UK_DEGREE_BLANK)
         if not _known("degree_grade", codes.grade(text(item, "grade"))):
             yield blank("grade", EITHER)
         yield from _code_problem("uk_degree", "degree_type", text(item, "uk_degree"), ctx)
@@ -108,7 +113,7 @@ def check_degrees_at_save(
     if not ctx.on(Switch.GRADUATION_YEAR_AT_SAVE):
         return
     problems = [
-        Problem(p.field, p.message, nested_under="degrees" if nested else None)
+        Problem(p.field, p.message, nested_under="degrees" if nested else None, saved=True)
         for degree in degrees
         if text(degree, "graduation_year") is not None
         for p in graduation_year_problems(degree, ctx)

@@ -176,3 +176,4 @@ class Wording(StrEnum):
     ITT_QUALIFICATION_AIM_BLANK = "itt_qualification_aim.blank"
     QTS_STANDARDS_MET_DATE_BLANK = "qts_standards_met_date.blank"
     TRAINING_PARTNER_INVALID = "training_partner.invalid"
+    UK_DEGREE_BLANK = "uk_degree.blank"

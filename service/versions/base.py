@@ -173,11 +173,11 @@ class ApiVersion:
     def label(self, problem: Problem, *, may_humanise: bool = True) -> str:
         """The field part of a validation message (humanised where the version says so)."""
         wire = self.wire_name(problem.field)
+        if problem.saved:  # Rails' own name, in every version: an association's is one name
+            return humanise(f"{problem.nested_under}_{wire}" if problem.nested_under else wire)
         if not (self.humanised_labels and may_humanise):
             nested = problem.nested_under == "placements_attributes"
             return f"placements_attributes {wire}" if nested else wire
-        if problem.nested_under == "degrees":  # a saved association's error: one Rails name
-            return humanise(f"degrees_{wire}")
         if problem.nested_under:
             return f"{humanise(problem.nested_under)} {humanise(wire)}"
         if problem.field in HESA_DETAIL_FIELDS:

@@ -29,16 +29,11 @@ CHANGE = VersionChange(
             Switch.ITT_QUALIFICATION_AIM_INTEGER_BUG,
         }
     ),
-    rules_on=frozenset({Switch.DEGREES_REQUIRED, Switch.GRADUATION_YEAR_AT_SAVE}),
+    rules_on=frozenset({Switch.DEGREES_REQUIRED}),
     wording={
         Wording.INCLUSION: INCLUSION,
         Wording.INCLUSION_TRUNCATED: INCLUSION_TRUNCATED,
-        # v0.1's degree attributes had Rails' presence messages; the year window was the
-        # degree record's own check, in the service's user-facing words
-        Wording.DEGREE_BLANK: "can't be blank",
-        Wording.GRADUATION_YEAR_FUTURE: "Enter a graduation year that is in the past, for "
-        "example 2014",
-        Wording.GRADUATION_YEAR_INVALID: "Enter a valid graduation year",
+        Wording.UK_DEGREE_BLANK: "can't be blank",  # Rails' presence message, as for the rest
     },
     messages={
         # defer and recommend went through shared services that used raw names by July 2025

@@ -1,0 +1,258 @@
+"""Tamper evidence: each stream's hash chain (bound by the database as events are inserted,
+migration 0007) and seals of every stream's head, verified from one snapshot without locks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import asyncpg
+
+from service.eventstore import EVENTS_TABLE
+
+ZERO = bytes(32)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SEAL_LOCK = 7_204_312  # advisory lock id: one seal at a time
+
+
+def event_hash(
+    prev: bytes | None, originator: UUID, version: int, topic: str, state: bytes
+) -> bytes:
+    """The chain hash of one event, as the database computes it (trainees_event_hash)."""
+    encoded = topic.encode()
+    return hashlib.sha256(
+        (prev or ZERO)
+        + originator.bytes
+        + version.to_bytes(8, "big", signed=True)
+        + len(encoded).to_bytes(4, "big", signed=True)
+        + encoded
+        + state
+    ).digest()
+
+
+def seal_digest(prev: bytes | None, position: int, sealed_at: datetime, heads: bytes) -> bytes:
+    """A seal's digest: the previous seal's digest, the position and time, and the SHA-256 of
+    the heads the seal records (each originator id, version and hash, in originator order)."""
+    micros = (sealed_at - _EPOCH) // timedelta(microseconds=1)
+    return hashlib.sha256(
+        (prev or ZERO)
+        + position.to_bytes(8, "big")
+        + micros.to_bytes(8, "big", signed=True)
+        + heads
+    ).digest()
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first event (or seal) that does not verify, and why."""
+
+    trainee_id: UUID
+    sequence: int | None
+    notification_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a verification found: events and streams checked, seals held, the first break."""
+
+    events: int
+    streams: int
+    seals: int
+    broken: Break | None
+    rechained: int
+    head: tuple[int, bytes] | None = None  # the one stream's newest (sequence, hash)
+
+    @property
+    def verified(self) -> bool:
+        return self.broken is None
+
+
+_CHECKED = f"""
+SELECT originator_id, originator_version, notification_id, hash,
+       trainees_event_hash(lag(hash) OVER w, originator_id, originator_version, topic, state)
+           AS expected,
+       coalesce(lag(originator_version) OVER w, 0) AS previous
+  FROM {EVENTS_TABLE} {{where}}
+WINDOW w AS (PARTITION BY originator_id ORDER BY originator_version)
+"""
+_SUMMARY = f"""
+WITH checked AS ({_CHECKED})
+SELECT count(*) AS events, count(*) FILTER (WHERE previous = 0) AS streams,
+       min(notification_id) FILTER (
+           WHERE hash IS DISTINCT FROM expected OR originator_version <> previous + 1
+       ) AS first
+  FROM checked
+"""
+_BROKEN = f"""
+WITH checked AS ({_CHECKED})
+SELECT * FROM checked WHERE notification_id = ${{n}}
+"""
+_HEAD = (
+    f"SELECT originator_version, hash FROM {EVENTS_TABLE} WHERE originator_id = $1"
+    " ORDER BY originator_version DESC LIMIT 1"
+)
+_SEALED = f"""
+SELECT h.seal_id, s.sealed_at, h.originator_id, h.version, e.hash AS found,
+       e.notification_id, EXISTS (SELECT 1 FROM {EVENTS_TABLE} x
+                                   WHERE x.originator_id = h.originator_id) AS stream_exists
+  FROM audit_seal_heads h JOIN audit_seals s ON s.id = h.seal_id
+  LEFT JOIN {EVENTS_TABLE} e
+    ON e.originator_id = h.originator_id AND e.originator_version = h.version
+ WHERE e.hash IS DISTINCT FROM h.hash {{where}}
+   AND NOT EXISTS (SELECT 1 FROM audit_rechains r
+                    WHERE r.originator_id = h.originator_id AND r.rechained_at > s.sealed_at)
+ ORDER BY h.seal_id, h.originator_id LIMIT 1
+"""
+_HEADS_OF = """
+SELECT sha256(coalesce(string_agg(uuid_send(h.originator_id) || int8send(h.version) || h.hash,
+                                  ''::bytea ORDER BY h.originator_id), ''::bytea))
+  FROM audit_seal_heads h WHERE h.seal_id = {seal}
+"""
+_SEAL_HEADS = f"""
+SELECT s.id, s.sealed_at, s.position, s.digest, ({_HEADS_OF.format(seal="s.id")}) AS heads
+  FROM audit_seals s ORDER BY s.id
+"""
+
+
+def _reason(row: asyncpg.Record) -> str:
+    version, previous = row["originator_version"], row["previous"]
+    if previous == 0 and version != 1:
+        return f"the stream starts at event {version}: the events before it are missing"
+    if version != previous + 1:
+        return f"event {version} follows event {previous}: an event is missing or out of order"
+    if row["hash"] is None:
+        return "the event carries no hash: it was not appended through the store"
+    return "the event's stored bytes or its place in the chain differ from what was appended"
+
+
+async def _events(conn: asyncpg.Connection, trainee: UUID | None) -> tuple[int, int, Break | None]:
+    where, args = ("WHERE originator_id = $1", [trainee]) if trainee else ("", [])
+    summary = await conn.fetchrow(_SUMMARY.format(where=where), *args)
+    if summary["first"] is None:
+        return summary["events"], summary["streams"], None
+    row = await conn.fetchrow(_BROKEN.format(where=where, n=len(args) + 1), *args, summary["first"])
+    found = Break(
+        row["originator_id"], row["originator_version"], row["notification_id"], _reason(row)
+    )
+    return summary["events"], summary["streams"], found
+
+
+async def _seals(conn: asyncpg.Connection, trainee: UUID | None) -> tuple[int, Break | None]:
+    seals = await conn.fetch(_SEAL_HEADS)
+    prev: bytes | None = None
+    for seal in seals:
+        expected = seal_digest(prev, seal["position"], seal["sealed_at"], bytes(seal["heads"]))
+        if expected != bytes(seal["digest"]) and trainee is None:
+            return len(seals), Break(
+                UUID(int=0), None, None, f"seal {seal['id']}: its digest differs from its heads"
+            )
+        prev = bytes(seal["digest"])
+    where, args = ("AND h.originator_id = $1", [trainee]) if trainee else ("", [])
+    row = await conn.fetchrow(_SEALED.format(where=where), *args)
+    if row is None:
+        return len(seals), None
+    at = row["sealed_at"].isoformat()
+    if not row["stream_exists"]:
+        reason = f"seal {row['seal_id']} of {at} records this trainee's events: they were removed"
+    elif row["found"] is None:
+        reason = (
+            f"seal {row['seal_id']} of {at} records event {row['version']}, "
+            "which the stream no longer has"
+        )
+    else:
+        reason = (
+            f"seal {row['seal_id']} of {at} records another hash for event {row['version']}: "
+            "the stream was rewritten after the seal"
+        )
+    return len(seals), Break(row["originator_id"], row["version"], row["notification_id"], reason)
+
+
+async def verify(conn: asyncpg.Connection, trainee: UUID | None = None) -> Verification:
+    """Recompute every link of the chain (one trainee's, or every stream's) and check every
+    seal, in one read-only snapshot: writers are never blocked."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        events, streams, broken = await _events(conn, trainee)
+        seals, sealed_break = await _seals(conn, trainee)
+        where, args = ("WHERE originator_id = $1", [trainee]) if trainee else ("", [])
+        rechained = await conn.fetchval(
+            f"SELECT count(DISTINCT originator_id) FROM audit_rechains {where}", *args
+        )
+        head = None
+        if trainee is not None:
+            row = await conn.fetchrow(_HEAD, trainee)
+            head = (row[0], bytes(row[1] or b"")) if row else None
+    return Verification(events, streams, seals, broken or sealed_break, rechained, head)
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A recorded seal: publish its digest, time and position outside the database."""
+
+    id: int
+    sealed_at: datetime
+    position: int
+    streams: int
+    events: int
+    digest: bytes
+
+
+_CHANGED = f"""
+INSERT INTO audit_seal_heads (seal_id, originator_id, version, hash)
+SELECT DISTINCT ON (originator_id) $1::bigint, originator_id, originator_version, hash
+  FROM {EVENTS_TABLE} WHERE notification_id > $2 AND notification_id <= $3
+ ORDER BY originator_id, originator_version DESC
+"""
+
+
+async def seal(conn: asyncpg.Connection, *, only_if_changed: bool = False) -> Seal | None:
+    """Seal the store's current state: the head of every stream changed since the last seal,
+    chained to it. With only_if_changed, nothing is recorded when no event was appended."""
+    await conn.execute("SELECT pg_advisory_lock($1)", _SEAL_LOCK)
+    try:
+        async with conn.transaction(isolation="repeatable_read"):
+            last = await conn.fetchrow(
+                "SELECT position, digest FROM audit_seals ORDER BY id DESC LIMIT 1"
+            )
+            after = last["position"] if last else 0
+            position = await conn.fetchval(
+                f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}"
+            )
+            if only_if_changed and last is not None and position == after:
+                return None
+            row = await conn.fetchrow(
+                "INSERT INTO audit_seals (position, streams, events, digest)"
+                " VALUES ($1, 0, 0, ''::bytea) RETURNING id, sealed_at",
+                position,
+            )
+            status = await conn.execute(_CHANGED, row["id"], after, position)
+            streams = int(status.rsplit(" ", 1)[-1])
+            heads = await conn.fetchval(_HEADS_OF.format(seal="$1"), row["id"])
+            events = await conn.fetchval(
+                f"SELECT count(*) FROM {EVENTS_TABLE} WHERE notification_id <= $1", position
+            )
+            digest = seal_digest(
+                bytes(last["digest"]) if last else None, position, row["sealed_at"], bytes(heads)
+            )
+            await conn.execute(
+                "UPDATE audit_seals SET streams = $2, events = $3, digest = $4 WHERE id = $1",
+                row["id"],
+                streams,
+                events,
+                digest,
+            )
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _SEAL_LOCK)
+    return Seal(row["id"], row["sealed_at"], position, streams, events, digest)
+
+
+async def seals(conn: asyncpg.Connection, limit: int = 20) -> list[Seal]:
+    """The newest seals, newest first."""
+    rows = await conn.fetch(
+        "SELECT id, sealed_at, position, streams, events, digest FROM audit_seals"
+        " ORDER BY id DESC LIMIT $1",
+        limit,
+    )
+    return [Seal(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows]

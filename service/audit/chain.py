@@ -102,8 +102,11 @@ SELECT h.seal_id, s.sealed_at, h.originator_id, h.version, e.hash AS found,
   LEFT JOIN {EVENTS_TABLE} e
     ON e.originator_id = h.originator_id AND e.originator_version = h.version
  WHERE e.hash IS DISTINCT FROM h.hash {{where}}
-   AND NOT EXISTS (SELECT 1 FROM audit_rechains r
-                    WHERE r.originator_id = h.originator_id AND r.rechained_at > s.sealed_at)
+   AND NOT EXISTS (  -- superseded: re-chained on purpose, and a later seal recorded that
+       SELECT 1 FROM audit_rechains r
+         JOIN audit_seal_heads later ON later.originator_id = r.originator_id
+         JOIN audit_seals ls ON ls.id = later.seal_id AND ls.sealed_at >= r.rechained_at
+        WHERE r.originator_id = h.originator_id AND r.rechained_at > s.sealed_at)
  ORDER BY h.seal_id, h.originator_id LIMIT 1
 """
 _HEADS_OF = """
@@ -202,7 +205,9 @@ class Seal:
 _CHANGED = f"""
 INSERT INTO audit_seal_heads (seal_id, originator_id, version, hash)
 SELECT DISTINCT ON (originator_id) $1::bigint, originator_id, originator_version, hash
-  FROM {EVENTS_TABLE} WHERE notification_id > $2 AND notification_id <= $3
+  FROM {EVENTS_TABLE}
+ WHERE notification_id <= $3 AND (notification_id > $2 OR originator_id IN (
+       SELECT originator_id FROM audit_rechains WHERE rechained_at > $4))
  ORDER BY originator_id, originator_version DESC
 """
 
@@ -214,20 +219,25 @@ async def seal(conn: asyncpg.Connection, *, only_if_changed: bool = False) -> Se
     try:
         async with conn.transaction(isolation="repeatable_read"):
             last = await conn.fetchrow(
-                "SELECT position, digest FROM audit_seals ORDER BY id DESC LIMIT 1"
+                "SELECT position, digest, sealed_at FROM audit_seals ORDER BY id DESC LIMIT 1"
             )
             after = last["position"] if last else 0
             position = await conn.fetchval(
                 f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}"
             )
-            if only_if_changed and last is not None and position == after:
+            rechained = await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM audit_rechains WHERE rechained_at > $1)",
+                last["sealed_at"] if last else _EPOCH,
+            )
+            if only_if_changed and last is not None and position == after and not rechained:
                 return None
             row = await conn.fetchrow(
                 "INSERT INTO audit_seals (position, streams, events, digest)"
                 " VALUES ($1, 0, 0, ''::bytea) RETURNING id, sealed_at",
                 position,
             )
-            status = await conn.execute(_CHANGED, row["id"], after, position)
+            since = last["sealed_at"] if last else _EPOCH
+            status = await conn.execute(_CHANGED, row["id"], after, position, since)
             streams = int(status.rsplit(" ", 1)[-1])
             heads = await conn.fetchval(_HEADS_OF.format(seal="$1"), row["id"])
             events = await conn.fetchval(

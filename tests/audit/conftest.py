@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,3 +61,39 @@ async def sql(database: Database, statement: str, *args: Any) -> Any:
 async def auditor(database: Database, provider: Any) -> AuditCredentials:
     """An audit token scoped to the test's provider."""
     return await audit_token(database, provider.ukprn)
+
+
+@dataclass(frozen=True)
+class Store:
+    """A database of its own, for tests that tamper with stored rows, and an app on it."""
+
+    database: Database
+    client: Any
+    provider: Any
+    auditor: AuditCredentials
+
+
+@pytest.fixture(scope="module")
+async def store(settings: Any, database: Database) -> AsyncIterator[Store]:
+    """A fresh migrated database with the app, a provider and its auditor; dropped after."""
+    import dataclasses
+
+    from litestar.testing import AsyncTestClient
+
+    from service.app import create_app
+    from service.schema import migrate
+    from tests.conftest import new_provider
+
+    name = f"trainees_audit_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(database.url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    own = database.with_dbname(name)
+    await migrate(own.url)
+    app = create_app(dataclasses.replace(settings, database_url=own.url), own)
+    try:
+        async with AsyncTestClient(app=app) as client:
+            provider = await new_provider(own)
+            yield Store(own, client, provider, await audit_token(own, provider.ukprn))
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

@@ -76,7 +76,8 @@ def cmd_tokens_issue(args: argparse.Namespace, settings: Settings) -> int:
         )
     elif args.all_providers or args.name or len(ukprns) != 1:
         raise accounts.AccountError(
-            "a provider token needs exactly one --ukprn (--all-providers and --name go with --audit)"
+            "a provider token needs exactly one --ukprn"
+            " (--all-providers and --name go with --audit)"
         )
     else:
         token_id, token = with_conn(settings, lambda c: accounts.issue_token(c, ukprns[0], expires))

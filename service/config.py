@@ -64,6 +64,7 @@ class Settings:
     ready_max_lag: int = 100_000
     worker_batch_size: int = 1000
     worker_idle: float = 0.5
+    seal_interval: int = 3600
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -86,4 +87,5 @@ class Settings:
             ready_max_lag=_int("TRAINEES_READY_MAX_LAG", 100_000, minimum=0),
             worker_batch_size=_int("TRAINEES_WORKER_BATCH_SIZE", 1000),
             worker_idle=_seconds("TRAINEES_WORKER_IDLE", 0.5),
+            seal_interval=_int("TRAINEES_SEAL_INTERVAL", 3600, minimum=0),
         )

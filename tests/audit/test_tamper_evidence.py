@@ -221,3 +221,28 @@ async def test_the_verify_command_exits_1_naming_the_first_broken_event(store) -
     assert f"BROKEN: trainee {slug} event 2" in broken.stdout
     whole = trainees("audit", "verify", env=env, check=False)
     assert whole.returncode == 1 and "BROKEN: trainee " in whole.stdout
+
+
+async def test_the_projection_worker_seals_the_store_after_new_events(store) -> None:
+    from projections.worker import run
+    from service.eventstore import MsgspecTranscoder, TypedMapper
+
+    mapper = TypedMapper(transcoder=MsgspecTranscoder())
+    slug = await four_events(store)
+    count = "SELECT count(*) AS n, max(position) AS p FROM audit_seals"
+    before = (await sql(store.database, count))[0]
+    await run(store.database.url, mapper, asyncio.Event(), once=True, seal_every=3600)
+    after = (await sql(store.database, count))[0]
+    assert after["n"] == before["n"] + 1
+    head = await sql(
+        store.database, f"SELECT max(notification_id) AS p FROM {EVENTS}"
+    )
+    assert after["p"] == head[0]["p"]
+    await run(store.database.url, mapper, asyncio.Event(), once=True, seal_every=3600)
+    assert (await sql(store.database, count))[0]["n"] == after["n"]  # nothing new: no seal
+    sealed = await sql(
+        store.database,
+        "SELECT version FROM audit_seal_heads WHERE originator_id = $1 ORDER BY seal_id DESC",
+        trainee_uuid(slug),
+    )
+    assert sealed[0]["version"] == 4

@@ -7,6 +7,7 @@ from litestar import Controller
 
 from service.api.actions import ActionsController
 from service.api.audit import AuditController
+from service.api.audit_docs import AuditDocsController
 from service.api.bench import BenchController
 from service.api.docs import DocsController
 from service.api.info import InfoController
@@ -27,4 +28,5 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     DocsController,
     BenchController,
     AuditController,
+    AuditDocsController,
 )

@@ -234,9 +234,7 @@ async def test_the_projection_worker_seals_the_store_after_new_events(store) -> 
     await run(store.database.url, mapper, asyncio.Event(), once=True, seal_every=3600)
     after = (await sql(store.database, count))[0]
     assert after["n"] == before["n"] + 1
-    head = await sql(
-        store.database, f"SELECT max(notification_id) AS p FROM {EVENTS}"
-    )
+    head = await sql(store.database, f"SELECT max(notification_id) AS p FROM {EVENTS}")
     assert after["p"] == head[0]["p"]
     await run(store.database.url, mapper, asyncio.Event(), once=True, seal_every=3600)
     assert (await sql(store.database, count))[0]["n"] == after["n"]  # nothing new: no seal

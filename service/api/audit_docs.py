@@ -29,8 +29,8 @@ def _type(schema: dict[str, Any]) -> str:
 
 def _table(rows: list[tuple[str, str, str]], head: tuple[str, str, str]) -> str:
     cells = "".join(
-        f"<tr><td class=f>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td></tr>"
-        for a, b, c in rows
+        "<tr><td class=f>" + "</td><td>".join(html.escape(v) for v in row) + "</td></tr>"
+        for row in rows
     )
     th = "".join(f"<th>{h}</th>" for h in head)
     return f"<table><tr>{th}</tr>{cells}</table>"

@@ -8,6 +8,7 @@ from litestar import Controller
 from service.api.actions import ActionsController
 from service.api.audit import AuditController
 from service.api.audit_docs import AuditDocsController
+from service.api.audit_pages import AuditPagesController
 from service.api.bench import BenchController
 from service.api.docs import DocsController
 from service.api.info import InfoController
@@ -29,4 +30,5 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     BenchController,
     AuditController,
     AuditDocsController,
+    AuditPagesController,
 )

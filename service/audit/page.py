@@ -14,7 +14,8 @@ STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:78rem;margin:0 aut
 color:#0b0c0c}header{display:flex;justify-content:space-between;align-items:center;
 border-bottom:6px solid #1d70b8;margin-bottom:1rem}header h1{font-size:1.3rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
-td,th{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
+td,th{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
 th{background:#f3f2f1}code,.mono{font-family:ui-monospace,monospace;font-size:.85rem}
 .ok,.bad{padding:.6rem 1rem;margin:1rem 0;font-weight:600}.ok{background:#cce2d8;color:#005a30}
 .bad{background:#f4cdc6;color:#942514}.err{color:#d4351c;font-weight:600}

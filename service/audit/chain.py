@@ -131,12 +131,21 @@ def _reason(row: asyncpg.Record) -> str:
     return "the event's stored bytes or its place in the chain differ from what was appended"
 
 
+async def _row(conn: asyncpg.Connection, query: str, *args: object) -> asyncpg.Record:
+    """The one row a query always answers (an aggregate, a row found in the same snapshot, an
+    INSERT ... RETURNING)."""
+    row = await conn.fetchrow(query, *args)
+    if row is None:
+        raise LookupError("the snapshot lost a row it had")
+    return row
+
+
 async def _events(conn: asyncpg.Connection, trainee: UUID | None) -> tuple[int, int, Break | None]:
     where, args = ("WHERE originator_id = $1", [trainee]) if trainee else ("", [])
-    summary = await conn.fetchrow(_SUMMARY.format(where=where), *args)
+    summary = await _row(conn, _SUMMARY.format(where=where), *args)
     if summary["first"] is None:
         return summary["events"], summary["streams"], None
-    row = await conn.fetchrow(_BROKEN.format(where=where, n=len(args) + 1), *args, summary["first"])
+    row = await _row(conn, _BROKEN.format(where=where, n=len(args) + 1), *args, summary["first"])
     found = Break(
         row["originator_id"], row["originator_version"], row["notification_id"], _reason(row)
     )
@@ -221,22 +230,23 @@ async def seal(conn: asyncpg.Connection, *, only_if_changed: bool = False) -> Se
             last = await conn.fetchrow(
                 "SELECT position, digest, sealed_at FROM audit_seals ORDER BY id DESC LIMIT 1"
             )
-            after = last["position"] if last else 0
+            after = last["position"] if last is not None else 0
             position = await conn.fetchval(
                 f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}"
             )
             rechained = await conn.fetchval(
                 "SELECT EXISTS (SELECT 1 FROM audit_rechains WHERE rechained_at > $1)",
-                last["sealed_at"] if last else _EPOCH,
+                last["sealed_at"] if last is not None else _EPOCH,
             )
             if only_if_changed and last is not None and position == after and not rechained:
                 return None
-            row = await conn.fetchrow(
+            row = await _row(
+                conn,
                 "INSERT INTO audit_seals (position, streams, events, digest)"
                 " VALUES ($1, 0, 0, ''::bytea) RETURNING id, sealed_at",
                 position,
             )
-            since = last["sealed_at"] if last else _EPOCH
+            since = last["sealed_at"] if last is not None else _EPOCH
             status = await conn.execute(_CHANGED, row["id"], after, position, since)
             streams = int(status.rsplit(" ", 1)[-1])
             heads = await conn.fetchval(_HEADS_OF.format(seal="$1"), row["id"])
@@ -244,7 +254,10 @@ async def seal(conn: asyncpg.Connection, *, only_if_changed: bool = False) -> Se
                 f"SELECT count(*) FROM {EVENTS_TABLE} WHERE notification_id <= $1", position
             )
             digest = seal_digest(
-                bytes(last["digest"]) if last else None, position, row["sealed_at"], bytes(heads)
+                bytes(last["digest"]) if last is not None else None,
+                position,
+                row["sealed_at"],
+                bytes(heads),
             )
             await conn.execute(
                 "UPDATE audit_seals SET streams = $2, events = $3, digest = $4 WHERE id = $1",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
@@ -78,7 +78,9 @@ def actor_view(actor: Any, event: str) -> dict[str, Any]:
     return {"type": "operator", "operator": operator}
 
 
-async def load(pool: asyncpg.Pool, mapper: Mapper[UUID], slug: str) -> Timeline | None:
+async def load(
+    pool: asyncpg.Pool | asyncpg.Connection, mapper: Mapper[UUID], slug: str
+) -> Timeline | None:
     """Replay the trainee's stream from the event store (None when there is no such trainee)."""
     rows = await pool.fetch(_READ, trainee_uuid(slug))
     if not rows:
@@ -86,9 +88,8 @@ async def load(pool: asyncpg.Pool, mapper: Mapper[UUID], slug: str) -> Timeline 
     trainee: Trainee | None = None
     steps = []
     for row in rows:
-        event = decode_stored_event(mapper, row[1:5])
-        trainee = event.mutate(trainee)  # type: ignore[assignment]
-        assert trainee is not None  # a stream's first event creates the aggregate
+        event = cast(Any, decode_stored_event(mapper, row[1:5]))
+        trainee = cast(Trainee, event.mutate(trainee))  # the first event creates the aggregate
         name = type(event).__name__
         steps.append(
             Step(
@@ -101,7 +102,7 @@ async def load(pool: asyncpg.Pool, mapper: Mapper[UUID], slug: str) -> Timeline 
                 document=trainee_document(trainee),
             )
         )
-    assert trainee is not None
+    trainee = cast(Trainee, trainee)
     return Timeline(trainee.id, trainee.slug, trainee.provider.provider_id, steps)
 
 

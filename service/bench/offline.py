@@ -90,6 +90,19 @@ async def settle(url: str) -> None:
         await conn.close()
 
 
+async def verify_time(url: str) -> tuple[int, float, bool]:
+    """Verify the whole store as `trainees audit verify` does: (events, seconds, verified)."""
+    from service.audit.chain import verify
+
+    conn = await asyncpg.connect(url)
+    try:
+        started = time.perf_counter()
+        result = await verify(conn)
+        return result.events, time.perf_counter() - started, result.verified
+    finally:
+        await conn.close()
+
+
 def history_times(database: Database, slug: str, repeat: int = 5) -> tuple[int, list[float]]:
     """Load and render a trainee's history `repeat` times: (events, seconds of each)."""
     register = open_register(database, 1)

@@ -3,7 +3,11 @@ migration 0007) and seals of every stream's head, verified from one snapshot wit
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -140,16 +144,51 @@ async def _row(conn: asyncpg.Connection, query: str, *args: object) -> asyncpg.R
     return row
 
 
-async def _events(conn: asyncpg.Connection, trainee: UUID | None) -> tuple[int, int, Break | None]:
-    where, args = ("WHERE originator_id = $1", [trainee]) if trainee else ("", [])
-    summary = await _row(conn, _SUMMARY.format(where=where), *args)
-    if summary["first"] is None:
-        return summary["events"], summary["streams"], None
-    row = await _row(conn, _BROKEN.format(where=where, n=len(args) + 1), *args, summary["first"])
+def _ranges(parts: int) -> list[tuple[UUID, UUID | None]]:
+    """The originator id space cut into `parts` ranges (PostgreSQL orders uuids by bytes)."""
+    step = (1 << 128) // parts
+    lows = [UUID(int=i * step) for i in range(parts)]
+    return [(low, lows[i + 1] if i + 1 < parts else None) for i, low in enumerate(lows)]
+
+
+_RANGE = "WHERE originator_id >= $1 AND ($2::uuid IS NULL OR originator_id < $2)"
+
+
+async def _summary(conn: asyncpg.Connection, where: str, *args: object) -> asyncpg.Record:
+    return await _row(conn, _SUMMARY.format(where=where), *args)
+
+
+async def _events(
+    conn: asyncpg.Connection, trainee: UUID | None, helpers: Sequence[asyncpg.Connection]
+) -> tuple[int, int, Break | None]:
+    """Check every link (of one stream, or of all of them, split across the connections)."""
+    if trainee is not None:
+        summaries = [await _summary(conn, "WHERE originator_id = $1", trainee)]
+    else:
+        workers = [conn, *helpers]
+        summaries = list(
+            await asyncio.gather(
+                *(
+                    _summary(c, _RANGE, lo, hi)
+                    for c, (lo, hi) in zip(workers, _ranges(len(workers)), strict=True)
+                )
+            )
+        )
+    events = sum(r["events"] for r in summaries)
+    streams = sum(r["streams"] for r in summaries)
+    firsts = [r["first"] for r in summaries if r["first"] is not None]
+    if not firsts:
+        return events, streams, None
+    stream = await conn.fetchval(
+        f"SELECT originator_id FROM {EVENTS_TABLE} WHERE notification_id = $1", min(firsts)
+    )
+    row = await _row(
+        conn, _BROKEN.format(where="WHERE originator_id = $1", n=2), stream, min(firsts)
+    )
     found = Break(
         row["originator_id"], row["originator_version"], row["notification_id"], _reason(row)
     )
-    return summary["events"], summary["streams"], found
+    return events, streams, found
 
 
 async def _seals(conn: asyncpg.Connection, trainee: UUID | None) -> tuple[int, Break | None]:
@@ -182,11 +221,23 @@ async def _seals(conn: asyncpg.Connection, trainee: UUID | None) -> tuple[int, B
     return len(seals), Break(row["originator_id"], row["version"], row["notification_id"], reason)
 
 
-async def verify(conn: asyncpg.Connection, trainee: UUID | None = None) -> Verification:
+async def verify(
+    conn: asyncpg.Connection,
+    trainee: UUID | None = None,
+    helpers: Sequence[asyncpg.Connection] = (),
+) -> Verification:
     """Recompute every link of the chain (one trainee's, or every stream's) and check every
-    seal, in one read-only snapshot: writers are never blocked."""
-    async with conn.transaction(isolation="repeatable_read", readonly=True):
-        events, streams, broken = await _events(conn, trainee)
+    seal, in one read-only snapshot: writers are never blocked. Helper connections share the
+    snapshot and each check a part of the store, side by side."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True), AsyncExitStack() as s:
+        if trainee is None and helpers:
+            snapshot = await conn.fetchval("SELECT pg_export_snapshot()")
+            for helper in helpers:
+                await s.enter_async_context(
+                    helper.transaction(isolation="repeatable_read", readonly=True)
+                )
+                await helper.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        events, streams, broken = await _events(conn, trainee, helpers)
         seals, sealed_break = await _seals(conn, trainee)
         where, args = ("WHERE originator_id = $1", [trainee]) if trainee else ("", [])
         rechained = await conn.fetchval(
@@ -197,6 +248,17 @@ async def verify(conn: asyncpg.Connection, trainee: UUID | None = None) -> Verif
             row = await conn.fetchrow(_HEAD, trainee)
             head = (row[0], bytes(row[1] or b"")) if row else None
     return Verification(events, streams, seals, broken or sealed_break, rechained, head)
+
+
+async def verify_store(dsn: str, trainee: UUID | None = None, workers: int = 0) -> Verification:
+    """verify() on its own connections: for the whole store, one per core (or `workers`)."""
+    count = 1 if trainee else max(1, workers or min(os.cpu_count() or 1, 8))
+    conns = [await asyncpg.connect(dsn) for _ in range(count)]
+    try:
+        return await verify(conns[0], trainee, conns[1:])
+    finally:
+        for c in conns:
+            await c.close()
 
 
 @dataclass(frozen=True)

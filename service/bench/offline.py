@@ -92,15 +92,11 @@ async def settle(url: str) -> None:
 
 async def verify_time(url: str) -> tuple[int, float, bool]:
     """Verify the whole store as `trainees audit verify` does: (events, seconds, verified)."""
-    from service.audit.chain import verify
+    from service.audit.chain import verify_store
 
-    conn = await asyncpg.connect(url)
-    try:
-        started = time.perf_counter()
-        result = await verify(conn)
-        return result.events, time.perf_counter() - started, result.verified
-    finally:
-        await conn.close()
+    started = time.perf_counter()
+    result = await verify_store(url)
+    return result.events, time.perf_counter() - started, result.verified
 
 
 def history_times(database: Database, slug: str, repeat: int = 5) -> tuple[int, list[float]]:

@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import datetime
-from typing import Any
 
 from domain.trainee import trainee_uuid
-from service.cli.common import with_conn
+from service.cli.common import database_for, with_conn
 from service.config import Settings
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     """Recompute every event's hash and check every seal; exit 1 naming the first break."""
-    from service.audit.chain import verify
+    from service.audit.chain import verify_store
 
     trainee = trainee_uuid(args.trainee_id) if args.trainee_id else None
-
-    async def work(conn: Any) -> tuple[Any, str | None]:
-        result = await verify(conn, trainee)
-        slug = None
-        if result.broken is not None:
-            slug = await conn.fetchval(
-                "SELECT slug FROM trainees WHERE id = $1", result.broken.trainee_id
-            )
-        return result, slug
-
-    result, slug = with_conn(settings, work)
+    url = database_for(settings).url
+    result = asyncio.run(verify_store(url, trainee, args.workers))
+    slug = None
+    if result.broken is not None:
+        broken_id = result.broken.trainee_id
+        slug = with_conn(
+            settings, lambda c: c.fetchval("SELECT slug FROM trainees WHERE id = $1", broken_id)
+        )
     if trainee is not None and result.events == 0 and result.broken is None:
         print(f"no trainee with id {args.trainee_id}", file=sys.stderr)
         return 1
@@ -95,6 +92,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     asub = audit.add_subparsers(dest="action", required=True)
     verify = asub.add_parser("verify", help=cmd_verify.__doc__)
     verify.add_argument("trainee_id", metavar="TRAINEE_ID", nargs="?")
+    verify.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="connections checking the store side by side (default: one per core)",
+    )
     verify.set_defaults(run=cmd_verify)
     asub.add_parser("seal", help=cmd_seal.__doc__).set_defaults(run=cmd_seal)
     listed = asub.add_parser("seals", help=cmd_seals.__doc__)

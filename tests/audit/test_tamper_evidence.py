@@ -244,3 +244,23 @@ async def test_the_projection_worker_seals_the_store_after_new_events(store) -> 
         trainee_uuid(slug),
     )
     assert sealed[0]["version"] == 4
+
+
+async def test_checking_side_by_side_finds_what_one_connection_finds(store) -> None:
+    from service.audit.chain import verify_store
+
+    slug = await four_events(store)
+    await sql(
+        store.database,
+        f"UPDATE {EVENTS} SET state = state || ' '::bytea"
+        " WHERE originator_id = $1 AND originator_version = 1",
+        trainee_uuid(slug),
+    )
+    alone = await verify_store(store.database.url, workers=1)
+    together = await verify_store(store.database.url, workers=3)
+    assert (alone.events, alone.streams, alone.broken) == (
+        together.events,
+        together.streams,
+        together.broken,
+    )
+    assert alone.events > 4 and alone.broken is not None

@@ -15,7 +15,7 @@ from service.accounts import authenticate
 from service.api.context import AnyRequest, request_id
 from service.api.responses import ApiError, errors, json, not_found
 from service.audit import access, chain, timeline, trail
-from service.audit.params import BadParameter, moment, vocabulary, whole
+from service.audit.params import BadParameter, moment, plain, vocabulary, whole
 from service.audit.tokens import Auditor, authenticate_auditor
 
 PREFIX = "/audit/v1"
@@ -70,6 +70,8 @@ def parsed(request: AnyRequest) -> dict[str, Any]:
     """The query's parameters, each checked (400 with a message otherwise)."""
     q = request.query_params
     try:
+        for name, value in q.items():
+            plain(name, value)
         return {
             "vocabulary": vocabulary(q.get("vocabulary")),
             "as_of": moment("as_of", q.get("as_of")),
@@ -171,7 +173,7 @@ class AuditController(Controller):
         self, request: AnyRequest, auditor: NamedDependency[Auditor]
     ) -> Response[bytes]:
         """Whether the trainee's hash chain and the seals that cover it verify."""
-        slug = request.query_params.get("trainee_id")
+        slug = parsed(request) and request.query_params.get("trainee_id")
         if not slug:
             raise bad("trainee_id is required")
         pool = request.app.state.read_pool

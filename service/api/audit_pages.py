@@ -92,7 +92,9 @@ class AuditPagesController(Controller):
             return _sign_in_page(request)
         q = (request.query_params.get("q") or "").strip()[:100]
         found = None
-        if q:
+        if q and not q.isprintable():
+            found = []  # nothing is named with control characters
+        elif q:
             pool = request.app.state.read_pool
             found = await pool.fetch(_FIND, q, s.auditor.scope)
             await access.record(

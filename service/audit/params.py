@@ -48,3 +48,10 @@ def whole(name: str, value: str | None, *, least: int, most: int | None = None) 
         bound = f"from {least} to {most}" if most is not None else f"at least {least}"
         raise BadParameter(f"{name} must be {bound}, got {number}")
     return number
+
+
+def plain(name: str, value: str, most: int = 500) -> str:
+    """A text parameter: printable, and not longer than `most` characters."""
+    if len(value) > most or not value.isprintable():
+        raise BadParameter(f"{name} must be printable text of at most {most} characters")
+    return value

@@ -1,71 +1,73 @@
-"""A trainee's history for an operator's terminal: the audit timeline's entries in any
-version's vocabulary, up to a moment, and the trainee as it stood then."""
+"""A trainee's history: every event in order, who caused it, through which version, what changed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
-import asyncpg
 import msgspec
-from eventsourcing.persistence import Mapper
 
-from service.audit.timeline import entries, load
-from service.versions import ApiVersion
+from domain.trainee import trainee_uuid
+from domain.values import Actor, changed_fields
+from service.eventstore import TraineeRegister
 
-
-async def history(
-    conn: asyncpg.Connection,
-    mapper: Mapper[UUID],
-    slug: str,
-    version: ApiVersion,
-    as_of: datetime | None = None,
-) -> dict[str, Any] | None:
-    """The trainee's entries (up to as_of) and its state then; None when there is no such
-    trainee, or it did not exist yet at as_of."""
-    found = await load(conn, mapper, slug)
-    if found is None:
-        return None
-    step = found.at_time(as_of) if as_of else found.steps[-1]
-    if step is None:
-        return None
-    shown = [e for e in entries(found, version) if e["sequence"] <= step.sequence]
-    return {
-        "trainee_id": found.slug,
-        "vocabulary": version.name,
-        "as_of": as_of.isoformat() if as_of else None,
-        "sequence": step.sequence,
-        "events": shown,
-        "data": version.render(step.document),
-    }
+_HIDDEN = frozenset(
+    {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
+)
 
 
-def _who(actor: dict[str, Any]) -> str:
-    if actor["type"] == "provider":
-        return (
-            f"provider {actor['provider_id']} token {actor['token_id']} "
-            f"via {actor['api_version']} request {actor['request_id']}"
+def _plain(value: Any) -> Any:
+    if isinstance(value, msgspec.Struct):
+        if type(value).__name__ == "RecordChanges":
+            return {k: _plain(v) for k, v in changed_fields(value).items()}
+        return {
+            k: _plain(v)
+            for k, v in msgspec.structs.asdict(value).items()
+            if v not in (None, {}, [], ())
+        }
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def history(register: TraineeRegister, slug: str) -> list[dict[str, Any]]:
+    """The trainee's events as plain entries, oldest first (empty when there is no such trainee)."""
+    entries = []
+    for event in register.events.get(trainee_uuid(slug)):
+        state: dict[str, Any] = vars(event)
+        actor: Actor = state["actor"]
+        entries.append(
+            {
+                "version": event.originator_version,
+                "event": type(event).__name__,
+                "at": state["timestamp"].isoformat(),
+                "actor": _plain(actor),
+                "data": {k: _plain(v) for k, v in state.items() if k not in _HIDDEN},
+            }
         )
-    if actor["type"] == "teacher_record_system":
-        return f"the teacher-record system (recorded by {actor['recorded_by'] or '-'})"
-    return f"operator {actor.get('operator') or '-'}"
+    return entries
 
 
-def _json(value: Any) -> str:
-    return msgspec.json.encode(value).decode()
-
-
-def render_text(found: dict[str, Any], *, with_state: bool) -> str:
-    """The history as readable lines; with_state adds the trainee as it stood at the end."""
+def render_text(entries: list[dict[str, Any]]) -> str:
+    """The history as readable lines for an operator's terminal."""
     lines = []
-    for e in found["events"]:
-        lines.append(f"#{e['sequence']} {e['at']} {e['event']} by {_who(e['actor'])}")
-        for field, change in e["changes"].items():
-            lines.append(f"    {field}: {_json(change['from'])} -> {_json(change['to'])}")
-    if with_state:
-        lines.append(
-            f"state at {found['as_of']} (event {found['sequence']}, {found['vocabulary']}):"
+    for e in entries:
+        actor = e["actor"]
+        who = (
+            f"provider {actor.get('provider_id')} token {actor.get('token_id')} "
+            f"via {actor.get('api_version')} request {actor.get('request_id')}"
+            if actor.get("source") == "api"
+            else f"operator {actor.get('operator') or '-'}"
         )
-        lines += [f"    {k}: {_json(v)}" for k, v in found["data"].items()]
+        lines.append(f"#{e['version']} {e['at']} {e['event']} by {who}")
+        for key, value in e["data"].items():
+            if isinstance(value, dict):
+                for sub, v in value.items():
+                    lines.append(f"    {key}.{sub}: {msgspec.json.encode(v).decode()}")
+            else:
+                lines.append(f"    {key}: {msgspec.json.encode(value).decode()}")
     return "\n".join(lines)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from service.audit.history import history, render_text
 from service.database import Database
 from service.eventstore import EVENTS_TABLE, open_register
-from service.history import history, render_text
 from service.versions import HEAD
 
 _REPORTED = re.compile(r"^trainees: ([\d,]+) events into .* in ([\d.]+)s", re.MULTILINE)

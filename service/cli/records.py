@@ -15,9 +15,9 @@ from service.config import Settings
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     """Print a trainee's events in order (up to --as-of, then its state at that time)."""
+    from service.audit.history import history, render_text
     from service.audit.params import moment, vocabulary
     from service.eventstore import open_register
-    from service.history import history, render_text
 
     version = vocabulary(args.vocabulary)
     as_of = moment("--as-of", args.as_of)

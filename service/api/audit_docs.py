@@ -52,7 +52,12 @@ def page() -> bytes:
         params = [(p["name"], p["in"], p.get("description", "")) for p in op["parameters"]]
         parts.append(
             f"<details open><summary><span class=m>GET</span><code>{html.escape(path)}</code> "
-            f"{html.escape(op['summary'])}</summary><p>{html.escape(op['description'])}</p>"
+            f"{html.escape(op['summary'])}</summary>"
+            + (
+                f"<p>{html.escape(op['description'])}</p>"
+                if op["description"] != op["summary"]
+                else ""
+            )
             + _table(params, ("parameter", "in", "meaning"))
             + "</details>"
         )

@@ -77,7 +77,13 @@ def document() -> dict[str, Any]:
         name = handler.handler_name
         summary = (handler.fn.__doc__ or "").strip().splitlines()[0]
         parameters = [
-            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+            {
+                "name": p,
+                "in": "path",
+                "required": True,
+                "description": "the trainee's id, as the API gives it (trainee_id)",
+                "schema": {"type": "string"},
+            }
             for p in re.findall(r"\{(\w+)\}", public)
         ] + [
             {

@@ -102,7 +102,8 @@ class Broken(Answer):
 
 
 class Verification(Answer):
-    """Whether every event of the trainee is chained as appended and every seal holds."""
+    """Whether every event of the trainee is chained as appended and every seal holds;
+    `seals`: how many seals recorded the trainee's head."""
 
     trainee_id: str
     verified: bool

@@ -57,3 +57,36 @@ async def test_events_stored_before_the_migration_are_chained_by_it(database: Da
         await conn.close()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def test_a_seal_whose_recorded_heads_were_changed_is_found(database: Database) -> None:
+    from service.audit.chain import seal
+    from service.schema import migrate
+
+    name = f"trainees_seal_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(database.url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await migrate(database.with_dbname(name).url)
+    conn = await asyncpg.connect(database.with_dbname(name).url)
+    try:
+        stream = uuid.uuid4()
+        await conn.executemany(
+            f"INSERT INTO {EVENTS} (originator_id, originator_version, topic, state)"
+            " VALUES ($1, $2, 't', '{}')",
+            [(stream, 1), (stream, 2)],
+        )
+        first = await seal(conn)
+        await conn.execute(f"INSERT INTO {EVENTS} VALUES ($1, 3, 't', '{{}}')", stream)
+        second = await seal(conn)
+        assert first and second and second.streams == 1 and second.events == 3
+        assert (await verify(conn)).verified
+        # someone re-points the first seal at a rewritten head: the digest chain no longer holds
+        await conn.execute(
+            "UPDATE audit_seal_heads SET hash = sha256(hash) WHERE seal_id = $1", first.id
+        )
+        broken = (await verify(conn)).broken
+        assert broken is not None and f"seal {first.id}: its digest differs" in broken.reason
+    finally:
+        await conn.close()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

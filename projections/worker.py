@@ -16,7 +16,7 @@ import asyncpg
 from eventsourcing.persistence import Mapper
 
 from projections import audit_log
-from service.audit import chain
+from service.audit import seals
 from service.eventstore import EVENTS_TABLE
 
 ASYNCHRONOUS = (audit_log.NAME,)
@@ -52,7 +52,7 @@ async def _hold_lock(conn: asyncpg.Connection, name: str, stop: asyncio.Event) -
 
 async def _seal(conn: asyncpg.Connection) -> None:
     """Seal the store when events were appended since the last seal."""
-    sealed = await chain.seal(conn, only_if_changed=True)
+    sealed = await seals.seal(conn, only_if_changed=True)
     if sealed is not None:
         log.info("store sealed", extra={"seal": sealed.id, "position": sealed.position})
 

@@ -46,7 +46,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_seal(args: argparse.Namespace, settings: Settings) -> int:
     """Seal the store: record a digest of every stream's head with its time."""
-    from service.audit.chain import seal
+    from service.audit.seals import seal
 
     done = with_conn(settings, lambda c: seal(c))
     print(
@@ -59,7 +59,7 @@ def cmd_seal(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_seals(args: argparse.Namespace, settings: Settings) -> int:
     """List the newest seals: publish their digests outside the database."""
-    from service.audit.chain import seals
+    from service.audit.seals import seals
 
     for s in with_conn(settings, lambda c: seals(c, args.limit)):
         print(f"{s.id}  {s.sealed_at.isoformat()}  position={s.position}  {s.digest.hex()}")

@@ -60,7 +60,7 @@ async def test_events_stored_before_the_migration_are_chained_by_it(database: Da
 
 
 async def test_a_seal_whose_recorded_heads_were_changed_is_found(database: Database) -> None:
-    from service.audit.chain import seal
+    from service.audit.seals import seal
     from service.schema import migrate
 
     name = f"trainees_seal_{secrets.token_hex(4)}"

@@ -8,7 +8,8 @@ import asyncio
 import asyncpg
 
 from domain.trainee import trainee_uuid
-from service.audit.chain import event_hash, seal, verify
+from service.audit.chain import event_hash, verify
+from service.audit.seals import seal
 from tests.api.lifecycle import V, create
 from tests.audit.conftest import Store, sql
 from tests.cli.test_cli import environment, trainees

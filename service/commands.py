@@ -104,11 +104,16 @@ def register_trainee(
     register: TraineeRegister, *, provider: ProviderRef, new: NewTrainee, actor: Actor
 ) -> Written:
     """Run the submission checks, register the trainee and submit it for a TRN."""
+    return save(register, new_trainee(provider=provider, new=new, actor=actor))
+
+
+def new_trainee(*, provider: ProviderRef, new: NewTrainee, actor: Actor) -> Trainee:
+    """The registered trainee a checked record makes, once the submission checks pass (pure)."""
     c, known = new.candidate, new.context.register
     check_submission(c, new.context)
     check_degrees_at_save(c.degrees, new.context, nested=True)
     now = datetime.now(UTC)
-    trainee = Trainee.register(
+    return Trainee.register(
         provider=provider,
         record=build_record(resolved(c, known), c.disabilities),
         placements=tuple(
@@ -121,7 +126,6 @@ def register_trainee(
         actor=actor,
         at=now,
     )
-    return save(register, trainee)
 
 
 def update_trainee(

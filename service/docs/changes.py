@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from service.docs.html import esc, page
+from service.docs.html import code, esc, page
 from service.versions import VERSIONS, served
 from service.versions.changelog import Entry, changelog
 
 NAMED = re.compile(r"`([^`]+)`")
+WORD = re.compile(r"\b[a-z][a-z0-9_]*_[a-z0-9_]+\b")  # a field named in a rule's words
 EXAMPLES = "messages name fields as sent"  # a line that names a field only as an example
 
 
@@ -20,31 +21,21 @@ def entries() -> tuple[Entry, ...]:
     return tuple(changelog(VERSIONS))
 
 
-def anchor(version: str, name: str) -> str:
-    """The id of the first line of a version's entry that mentions a name."""
-    return f"{version}-{name}"
-
-
-def _line(entry: Entry, line: str, seen: set[str]) -> str:
-    out, last = [], 0
-    for match in NAMED.finditer(line):
-        out.append(esc(line[last : match.start()]))
-        name = match.group(1)
-        ident = "" if name in seen else f' id="{esc(anchor(entry.version, name))}"'
-        seen.add(name)
-        out.append(f"<code{ident}>{esc(name)}</code>")
-        last = match.end()
-    return "".join(out) + esc(line[last:])
+def anchor(version: str, line: int) -> str:
+    """The id of one line of a version's entry."""
+    return f"{version}-{line}"
 
 
 def section(entry: Entry, level: str = "h2") -> str:
-    """One version's changelog section, each named field an anchor."""
+    """One version's changelog section, each line an anchor a field can link to."""
     released = f" <span class=muted>released {entry.released}</span>" if entry.released else ""
     head = f"<{level} id={esc(entry.version)}>{esc(entry.version)}{released}</{level}>"
     if entry.since is None:
         return f"{head}<p>The first version served.</p>"
-    seen: set[str] = set()
-    items = "".join(f"<li>{_line(entry, line, seen)}</li>" for line in entry.lines)
+    items = "".join(
+        f"<li id={esc(anchor(entry.version, n))}>{code(line)}</li>"
+        for n, line in enumerate(entry.lines, 1)
+    )
     items = items or "<li>no change</li>"
     since = f'<a href="/api-docs/{esc(entry.since)}">{esc(entry.since)}</a>'
     return f"{head}<p>Moving from {since}:</p><ul class=changes>{items}</ul>"
@@ -55,16 +46,21 @@ def names_of(canonical: str) -> frozenset[str]:
     return frozenset({canonical, *(v.wire_name(canonical) for v in served(VERSIONS))})
 
 
+def _mentions(line: str) -> set[str]:
+    if line.startswith(EXAMPLES):
+        return set()
+    return set(NAMED.findall(line)) | set(WORD.findall(line))
+
+
 def where_changed(canonical: str) -> Iterator[tuple[str, str]]:
-    """Each (version, anchor) of the changelog that mentions the field under any of its names."""
+    """Each (version, anchor) of the first changelog line that mentions the field under any
+    of its names, in every version whose entry mentions it."""
     names = names_of(canonical)
     for entry in entries():
-        mentioned = {
-            m for line in entry.lines if not line.startswith(EXAMPLES) for m in NAMED.findall(line)
-        }
-        for name in sorted(names & mentioned):
-            yield entry.version, anchor(entry.version, name)
-            break
+        for n, line in enumerate(entry.lines, 1):
+            if names & _mentions(line):
+                yield entry.version, anchor(entry.version, n)
+                break
 
 
 @cache

@@ -125,8 +125,8 @@ def answers(segment: str, path: str, method: str) -> tuple[Answer, ...]:
         body = msgspec.json.decode(too_large_body(Settings.max_body_bytes))
         found.add(_of(ApiError(413, body)))
         found.add(Answer(422, "UnprocessableEntity", version.reworded(MISSING_DATA)))
-    if method in ("put", "patch") or method == "delete":
-        found.add(_of(CONFLICT_CHANGED))
+    if "{trainee_id}" in path and (method in WRITES or method == "delete"):
+        found.add(_of(CONFLICT_CHANGED))  # If-Match, or a write that raced another
     if endpoint == "trainees" and method == "post":
         found.add(Answer(409, "Conflict", DUPLICATE_TRAINEE))
     if endpoint == "degrees" and method in WRITES:

@@ -51,10 +51,13 @@ pre{background:#f3f2f1;border:1px solid #d8dadc;border-radius:4px;padding:.75rem
 max-height:32rem;margin:.4rem 0 1rem;white-space:pre}
 .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(24rem,1fr));gap:0 1.5rem}
 .cols>div{min-width:0}
-.tag{display:inline-block;background:#e8f1f8;color:#0b0c0c;border-radius:3px;padding:0 .35rem;
+.tag{text-decoration:none;display:inline-block;background:#e8f1f8;color:#0b0c0c;border-radius:3px;
+padding:0 .35rem;
 margin:.1rem .2rem .1rem 0;font-size:.8rem;white-space:nowrap}
 .muted{color:#505a5f}ul.changes li{margin:.2rem 0}
 details>summary{cursor:pointer;color:#1d70b8;margin:.25rem 0}
+table.index{table-layout:fixed}table.index td:nth-child(4) .tag{font-size:.72rem}
+table.index col.s{width:4.2rem}table.index col.k{width:11rem}table.index col.u{width:34%}
 :target{scroll-margin-top:1rem}tr:target,li:target,code:target{background:#fff7bf}
 """
 

@@ -55,6 +55,14 @@ def _index(version: ApiVersion, ops: list[Operation]) -> tuple[dict[str, str], s
             op["operationId"] for p, _, op in ops if not p.endswith("reference-data")
         },
         "every write": {op["operationId"] for _, m, op in ops if m in errors.WRITES},
+        "every operation on a trainee": {
+            op["operationId"] for p, _, op in ops if "{trainee_id}" in p
+        },
+        "every change to a trainee": {
+            op["operationId"]
+            for p, m, op in ops
+            if "{trainee_id}" in p and (m in errors.WRITES or m == "delete")
+        },
     }
     rows = "".join(
         f"<tr id={anchors[a.message]}><td class='st s{str(a.status)[0]}'>{a.status}</td>"
@@ -66,7 +74,8 @@ def _index(version: ApiVersion, ops: list[Operation]) -> tuple[dict[str, str], s
         f"<h2 id=errors>Index of errors</h2><p>Every answer other than success that "
         f"{esc(version.name)} can give ({len(ordered)} messages), worded exactly as it words "
         f"them. Where a message repeats a value the client sent, it is shown as "
-        f"<code>{errors.SENT}</code>.</p><table><tr><th>status</th><th>error</th>"
+        f"<code>{errors.SENT}</code>.</p><table class=index><col class=s><col class=k><col>"
+        f"<col class=u><tr><th>status</th><th>error</th>"
         f"<th>message</th><th>answered by</th></tr>{rows}</table>"
     )
     return anchors, html

@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from domain.errors import ValidationFailed
 from service import lifecycle
 from service.api.context import AnyRequest, Caller, provide_caller
-from service.api.requests import data_object
+from service.api.requests import ACTION_INPUTS, checked, data_object
 from service.api.responses import json, not_found, unprocessable
 from service.api.writes import etag, in_executor
 from service.clock import today
@@ -29,8 +29,9 @@ async def _transition(
 ) -> Response[bytes]:
     if not caller.version.serves(endpoint):
         raise not_found()
-    sent = caller.version.canonical_request(data_object(await request.body()))
+    data = caller.version.canonical_request(data_object(await request.body()))
     try:
+        sent = checked(data, ACTION_INPUTS[endpoint])
         written = await in_executor(
             request,
             use_case,

@@ -199,3 +199,35 @@ async def test_bytes_that_are_no_json_are_a_bad_request_with_the_parser_message(
         assert response.status_code == 400, (version, response.text)
         (message,) = response.json()["errors"]
         assert message[:1].isupper()
+
+
+BAD_HEADERS = {
+    "If-Match": ["\u00b2", '"\u00b9\u00b2"', '"99999999999999999999999"', "W/", '""', "*" * 5000],
+    "Enhanced-Errors": ["TRUE", "\u00ff", "true" * 1000],
+    "X-Request-Id": ["\u00ff" * 10, "x" * 5000, " "],
+    "Content-Type": ["text/plain", "application/json; charset=latin-1", "\u00ff"],
+    "Content-Length": ["\u00b2"],
+    "Authorization": ["Bearer " + "A" * 10_000, "Bearer \u00ff", "Basic Zm9vOmJhcg==", ""],
+}
+
+
+@pytest.mark.parametrize("header", list(BAD_HEADERS))
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+async def test_headers_no_client_should_send_are_answered_not_raised(
+    client, target, endpoint, header
+):
+    for version in ALL:
+        body = {"data": wire(version, valid_body(endpoint, version))}
+        for value in BAD_HEADERS[header]:
+            headers = {**target["provider"].headers, header: value}
+            response = await client.request(
+                endpoint.method,
+                endpoint.served_path(version, target["ids"]),
+                json=body,
+                headers={k: v.encode("latin-1") for k, v in headers.items()},
+            )
+            assert response.status_code < 500, (version, header, value[:20], response.text)
+            if header == "Authorization":
+                assert (response.status_code, response.json()) == (401, {"error": "Unauthorized"})
+            if header == "If-Match" and response.status_code == 412:
+                assert response.json()["errors"][0]["error"] == "PreconditionFailed"

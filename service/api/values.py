@@ -22,7 +22,7 @@ _PROSE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def storable(value: object, *, prose: bool = False) -> bool:
     """Whether a decoded value can be kept: no NUL (PostgreSQL refuses it in text and jsonb) or
     other control character (prose may hold tabs and line breaks), at most LINE_LIMIT characters
-    (PROSE_LIMIT for prose), whole numbers within 64 bits; lists item by item."""
+    (PROSE_LIMIT for prose), numbers within 64 bits; lists item by item."""
     if isinstance(value, list):
         return all(storable(item, prose=prose) for item in value)
     if isinstance(value, str):
@@ -34,4 +34,6 @@ def storable(value: object, *, prose: bool = False) -> bool:
         return False
     if isinstance(value, int):
         return INT64_MIN <= value <= INT64_MAX
+    if isinstance(value, float):  # 1e300 is as far beyond 64 bits as its whole number would be
+        return INT64_MIN <= value < INT64_MAX
     return True

@@ -91,6 +91,7 @@ BAD_VALUES: dict[str, Any] = {
     "true": lambda f: True,
     "2**64": lambda f: 2**64,
     "-2**63-1": lambda f: -(2**63) - 1,
+    "1e300": lambda f: 1e300,
     "too long": lambda f: "x" * (limit(f) + 1),
 }
 """Kinds of value no field takes, by the field they are sent in."""

@@ -95,18 +95,20 @@ def every_field_marked(marks: Marks, wrap: Callable[[str], Any] = lambda m: m) -
     return body
 
 
-def test_marked_values_reach_no_log_through_any_failure_path(embedded_dir: Path) -> None:
+def test_marked_values_reach_no_log_through_any_failure_path(
+    embedded_dir: Path, serve: Callable[..., Server]
+) -> None:
     marks = Marks()
-    env = environment(
-        TRAINEES_DATA_DIR=str(embedded_dir),
-        TRAINEES_LOG_LEVEL="debug",
-        TRAINEES_MAX_BODY_BYTES="262144",
-        TRAINEES_WRITE_TIMEOUT="3",
-        TRAINEES_DB_TIMEOUT="1",
-        TRAINEES_RATE_LIMIT="1000000",
-    )
-    token = provider_and_token(env, "55500091")
-    server = Server(env, embedded_dir / "serve.log")
+    settings = {
+        "TRAINEES_DATA_DIR": str(embedded_dir),
+        "TRAINEES_LOG_LEVEL": "debug",
+        "TRAINEES_MAX_BODY_BYTES": "262144",
+        "TRAINEES_WRITE_TIMEOUT": "3",
+        "TRAINEES_DB_TIMEOUT": "1",
+        "TRAINEES_RATE_LIMIT": "1000000",
+    }
+    token = provider_and_token(environment(**settings), "55500091")
+    server = serve(**settings)
     auth = {"Authorization": f"Bearer {token}"}
     answers: list[httpx.Response] = []
     secrets_seen = [token]

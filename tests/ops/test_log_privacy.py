@@ -9,6 +9,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -71,6 +72,13 @@ def database_logs(data_dir: Path) -> str:
     pgdata = data_dir / "postgres"
     files = [pgdata / "log", *pgdata.glob("log/*"), *pgdata.glob("pg_log/*")]
     return "\n".join(f.read_text(errors="replace") for f in files if f.is_file())
+
+
+def raw_request(port: int, data: bytes) -> bytes:
+    """Bytes on a socket, for requests no HTTP client library would send."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(data)
+        return conn.recv(64)
 
 
 def marked_trainee(marks: Marks, **overrides: Any) -> dict[str, Any]:
@@ -193,6 +201,14 @@ def test_marked_values_reach_no_log_through_any_failure_path(
             json={"data": {"first_names": "A"}},
             headers={"If-Match": '"1"'},
         )
+
+        # requests the HTTP server itself refuses (a NUL in the path or a header, a huge path)
+        for raw in (
+            f"GET {V}/trainees/{marks()}\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+            f"GET {V}/trainees HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {marks()}\x00\r\n\r\n",
+            f"GET {V}/trainees/{marks() * 8000} HTTP/1.1\r\nHost: x\r\n\r\n",
+        ):
+            assert raw_request(server.port, raw.encode()).startswith(b"HTTP/1.1 400")
 
         # list parameters
         for name in ("since", "status", "academic_cycle", "sort_order", "page", "last_name"):

@@ -231,3 +231,12 @@ async def test_headers_no_client_should_send_are_answered_not_raised(
                 assert (response.status_code, response.json()) == (401, {"error": "Unauthorized"})
             if header == "If-Match" and response.status_code == 412:
                 assert response.json()["errors"][0]["error"] == "PreconditionFailed"
+
+
+@pytest.mark.parametrize(
+    "segment", ["v%00", "v2026.1%00", "v" + "9" * 5000, "%F0%9F%99%82", "v2026.1-rc%07", "v..%2F"]
+)
+async def test_a_version_segment_that_is_no_version_is_a_plain_not_found(client, target, segment):
+    for path in ("/info", "/trainees", f"/trainees/{target['ids']['tid']}/placements"):
+        response = await client.get(f"/api/{segment}{path}", headers=target["provider"].headers)
+        assert response.status_code == 404, (segment[:20], path, response.text)

@@ -159,3 +159,17 @@ async def test_any_list_parameters_are_answered_not_raised(
         assert set(body["errors"]) <= set(params)
     if response.status_code == 404:
         assert body == {"errors": [{"error": "NotFound", "message": "No trainees found"}]}
+
+
+@PROPERTY
+@given(data=st.data())
+async def test_any_json_values_in_many_fields_at_once_are_answered_in_the_api_envelope(
+    client, provider_of_module, data
+):
+    target = await fresh_target(client, provider_of_module)
+    version = data.draw(st.sampled_from(ALL), label="version")
+    endpoint = data.draw(st.sampled_from(ENDPOINTS), label="endpoint")
+    fields = st.sampled_from(endpoint.fields_in(version))
+    changes = data.draw(st.dictionaries(fields, JSON, min_size=1, max_size=6), label="changes")
+    body = {**valid_body(endpoint, version), **changes}
+    assert_enveloped(await send(client, target, endpoint, version, body), endpoint)

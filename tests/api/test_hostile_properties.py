@@ -16,15 +16,17 @@ from tests.api.hostile import ALL, ENDPOINTS, Endpoint, valid_body, wire
 from tests.api.lifecycle import create
 from tests.conftest import new_provider
 
-PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NUL_INSIDE = st.builds("{}\u0000{}".format, st.text(max_size=4), st.text(max_size=4))
-TEXT = st.text() | st.text(st.characters(max_codepoint=0x9F), min_size=1) | NUL_INSIDE
+CONTROLS = st.text(st.characters(max_codepoint=0x9F), min_size=1)
 JSON = st.recursive(
     st.none()
     | st.booleans()
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
-    | TEXT,
+    | st.text()
+    | CONTROLS
+    | NUL_INSIDE,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
     max_leaves=8,
 )

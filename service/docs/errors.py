@@ -14,6 +14,7 @@ import msgspec
 
 from domain.errors import NotFound, Problem
 from service.api.filters import parse_filter
+from service.api.requests import data_object
 from service.api.responses import (
     CONFLICT_CHANGED,
     DUPLICATE_DEGREE,
@@ -65,6 +66,15 @@ def _message(body: object) -> tuple[str, str]:
 def _of(error: ApiError, field: str | None = None) -> Answer:
     kind, message = _message(error.body)
     return Answer(error.status, kind, message, field)
+
+
+def _malformed() -> Answer:
+    """The 400 a body that is not JSON gets (its message says where the JSON breaks)."""
+    try:
+        data_object(b'{"data": ')
+    except ApiError as refused:
+        return Answer(refused.status, "BadRequest (malformed JSON)", _message(refused.body)[1])
+    raise AssertionError("a broken body was decoded")
 
 
 def _filters(day: date) -> list[Answer]:
@@ -125,6 +135,7 @@ def answers(segment: str, path: str, method: str) -> tuple[Answer, ...]:
         body = msgspec.json.decode(too_large_body(Settings.max_body_bytes))
         found.add(_of(ApiError(413, body)))
         found.add(Answer(422, "UnprocessableEntity", version.reworded(MISSING_DATA)))
+        found.add(_malformed())
     if "{trainee_id}" in path and (method in WRITES or method == "delete"):
         found.add(_of(CONFLICT_CHANGED))  # If-Match, or a write that raced another
     if endpoint == "trainees" and method == "post":

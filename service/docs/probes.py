@@ -21,12 +21,30 @@ from domain.rules.lifecycle import (
 from domain.rules.submission import SubmissionFailed
 from domain.rules.subresources import degree_body_problems, placement_body_problems
 from domain.values import ProviderRef
+from service.api.requests import (
+    ACTION_INPUTS,
+    DegreeInput,
+    PlacementInput,
+    checked,
+    fields_of,
+    trainee_input,
+)
 from service.commands import check_new_trainee, new_trainee
 from service.docs.examples import ACTOR, SCHOOL, action_request, sample_request
 from service.subresources import degree_context
 from service.versions import ApiVersion
 
-SPOILT: tuple[object, ...] = ("", "x", "x" * 600, "2999-01-01", "1800-01-01", "0", "-1")
+SPOILT: tuple[object, ...] = (
+    "",
+    "x",
+    "x" * 300,
+    "x" * 501,
+    True,
+    "2999-01-01",
+    "1800-01-01",
+    "0",
+    "-1",
+)
 Found = tuple[Problem | str, ...]  # a problem, or a submission section's whole message
 
 
@@ -40,12 +58,12 @@ def spoilt(body: Mapping[str, Any], names: Iterable[str]) -> Iterator[dict[str, 
             yield {**body, name: value}
 
 
-def _trainee(version: ApiVersion, sent: dict[str, Any], today: date) -> Found:
-    sent = dict(sent)
-    placements = sent.pop("placements_attributes", [])
-    degrees = sent.pop("degrees_attributes", [])
-    disabilities = {k: str(sent.pop(k)) for k in list(sent) if k.startswith("disability")}
+def _trainee(version: ApiVersion, body: dict[str, Any], today: date) -> Found:
     try:
+        decoded, disabilities = trainee_input(body)
+        sent = fields_of(decoded)
+        placements = [fields_of(p) for p in sent.pop("placements_attributes", [])]
+        degrees = [fields_of(d) for d in sent.pop("degrees_attributes", [])]
         new = check_new_trainee(
             sent=sent,
             disabilities=disabilities,
@@ -118,6 +136,18 @@ def trainee_probe(version: ApiVersion, today: date) -> Probe:
     )
 
 
+def _shaped(kind: Any, check: Callable[[Mapping[str, Any]], Found]) -> Callable[..., Found]:
+    """The check behind the shape check of the endpoint's input type."""
+
+    def run(sent: Mapping[str, Any]) -> Found:
+        try:
+            return check(checked(sent, kind))
+        except ValidationFailed as failed:
+            return tuple(failed.problems)
+
+    return run
+
+
 def _rules(
     version: ApiVersion, today: date, rules: tuple[Any, ...], facts: Mapping[str, Any]
 ) -> Callable[[Mapping[str, Any]], Found]:
@@ -148,7 +178,8 @@ def action_probe(version: ApiVersion, endpoint: str, today: date) -> Probe:
         checks = [_rules(version, today, RECOMMENDATION_RULES, facts)]
         for spoil in ({"state": "submitted_for_trn"}, {"degree_count": 0}, {"placement_count": 0}):
             checks.append(_rules(version, today, RECOMMENDATION_RULES, {**facts, **spoil}))
-    return Probe(body, tuple(body), tuple(checks), extra)
+    kind = ACTION_INPUTS[endpoint]
+    return Probe(body, tuple(body), tuple(_shaped(kind, c) for c in checks), extra)
 
 
 def placement_probe(version: ApiVersion, today: date) -> Probe:
@@ -157,7 +188,7 @@ def placement_probe(version: ApiVersion, today: date) -> Probe:
     return Probe(
         {**item, "postcode": "BN1 1AA"},
         PLACEMENT_FIELDS,
-        (lambda sent: tuple(placement_body_problems(sent, {SCHOOL.urn})),),
+        (_shaped(PlacementInput, lambda sent: tuple(placement_body_problems(sent, {SCHOOL.urn}))),),
     )
 
 
@@ -165,4 +196,5 @@ def degree_probe(version: ApiVersion, today: date) -> Probe:
     """What a degree sent to the degrees endpoint can be refused for."""
     (item,) = sample_request(today)["degrees_attributes"]
     context = degree_context(today, version.policy)
-    return Probe(item, DEGREE_FIELDS, (lambda sent: tuple(degree_body_problems(sent, context)),))
+    check = _shaped(DegreeInput, lambda sent: tuple(degree_body_problems(sent, context)))
+    return Probe(item, DEGREE_FIELDS, (check,))

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import asyncpg
 from litestar import Litestar, Response
 from litestar.exceptions import InternalServerException, NotFoundException
 from litestar.types import ASGIApp
@@ -26,7 +25,6 @@ from service.api.responses import (
     unprocessable,
 )
 from service.api.routes import CONTROLLERS
-from service.commands import StoreUnavailable
 from service.config import Settings
 from service.database import Database
 from service.eventstore import TraineeRegister, open_register
@@ -34,6 +32,7 @@ from service.observability.logs import configure
 from service.observability.metrics import Metrics
 from service.observability.middleware import Edge, too_large_body
 from service.observability.probes import PROBES
+from service.outages import DATABASE_DOWN
 from service.ratelimit import sweep
 from service.timeouts import DeadlineExecutor, bound_write_waits, read_pool
 from service.versions import HEAD, VERSIONS
@@ -74,15 +73,7 @@ def _unavailable(request: AnyRequest, exc: Exception) -> Response[Any]:
     return _answer(UNAVAILABLE)
 
 
-UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
-    StoreUnavailable,
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.InsufficientResourcesError,
-    asyncpg.exceptions.OperatorInterventionError,
-)
-"""Errors that mean the database is away or overloaded (TimeoutError is an OSError)."""
+UNAVAILABLE_ERRORS = DATABASE_DOWN
 
 
 def _count_events(register: TraineeRegister, metrics: Metrics) -> None:

@@ -19,6 +19,7 @@ from service import ratelimit
 from service.config import Settings
 from service.observability.logs import ACCESS
 from service.observability.metrics import Metrics
+from service.outages import DATABASE_DOWN
 from service.versions import VERSIONS
 
 log = logging.getLogger("trainees.http")
@@ -77,6 +78,12 @@ def too_large_body(limit: int) -> bytes:
     )
 
 
+def policy_header(limit: int, window: int) -> bytes:
+    """The RateLimit-Policy field (IETF httpapi RateLimit header fields draft): one policy,
+    `limit` requests (quota units) per `window` seconds."""
+    return f'"default";q={limit};w={window}'.encode()
+
+
 class Edge:
     """ASGI middleware in front of the application."""
 
@@ -85,6 +92,7 @@ class Edge:
         self.settings = settings
         self.metrics = metrics
         self.too_large = too_large_body(settings.max_body_bytes)
+        self.policy = policy_header(settings.rate_limit, settings.rate_limit_window)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -95,13 +103,16 @@ class Edge:
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = rid
         status = 500
+        limited = scope["path"].startswith("/api")
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", ()))
-                message["headers"] = [*headers, (b"x-request-id", rid.encode())]
+                headers = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
+                if limited:
+                    headers += self._limit_headers(state.get("rate_limit"))
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -121,6 +132,7 @@ class Edge:
         if verdict is None:
             return False
         state["provider_id"] = verdict.provider_id
+        state["rate_limit"] = verdict
         state["authenticated"] = (verdict.client, verdict.last_used_on)
         if verdict.allowed:
             return False
@@ -140,9 +152,19 @@ class Edge:
             return await ratelimit.hit(
                 pool, key, digest, s.rate_limit, s.rate_limit_window, s.db_timeout
             )
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except (*DATABASE_DOWN, asyncpg.PostgresError) as exc:
             log.warning("rate limit not checked", extra={"error": type(exc).__name__})
             return None
+
+    def _limit_headers(self, verdict: ratelimit.Verdict | None) -> list[tuple[bytes, bytes]]:
+        """RateLimit-Policy always; RateLimit (quota left, seconds to the next window) when
+        the request was counted (not when the database could not count it)."""
+        headers = [(b"ratelimit-policy", self.policy)]
+        if verdict is not None:
+            left = max(0, self.settings.rate_limit - verdict.hits)
+            value = f'"default";r={left};t={verdict.retry_after}'
+            headers.append((b"ratelimit", value.encode()))
+        return headers
 
     def _record(
         self, scope: Scope, state: dict[str, Any], rid: str, status: int, seconds: float

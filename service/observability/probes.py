@@ -12,9 +12,10 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from service.api.context import AnyRequest
 from service.api.responses import json
 from service.observability.state import DatabaseState, database_state
+from service.outages import DATABASE_DOWN
 
 log = logging.getLogger("trainees.probes")
-UNREACHABLE = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+UNREACHABLE = (*DATABASE_DOWN, asyncpg.PostgresError)  # a missing table too: not ready
 
 
 async def _state(request: AnyRequest) -> DatabaseState | None:

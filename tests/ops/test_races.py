@@ -1,0 +1,113 @@
+"""Requests racing on one trainee, sent at once to real `trainees serve` processes sharing a
+database: lost races are retried on the server unless the client sent If-Match."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.bodies import trainee
+from tests.cli.test_cli import environment
+from tests.ops.conftest import Server
+from tests.ops.test_outages import token_for_session
+
+V = "/api/v2026.1"
+
+
+@pytest.fixture(scope="module")
+def servers(database, tmp_path_factory) -> Iterator[list[Server]]:
+    """Two `trainees serve` processes on the test database."""
+    env = environment(DATABASE_URL=database.url, TRAINEES_RATE_LIMIT="1000000")
+    folder = tmp_path_factory.mktemp("races")
+    started = [Server(env, folder / f"serve-{i}.log") for i in range(2)]
+    yield started
+    for server in started:
+        assert server.stop() == 0
+        assert "Traceback" not in server.text()
+
+
+@pytest.fixture
+def headers(database) -> dict[str, str]:
+    return token_for_session(database.url)
+
+
+def version(response: httpx.Response) -> int:
+    return int(response.headers["etag"].strip('"'))
+
+
+async def at_once(
+    *requests: tuple[Server, str, str, dict[str, Any], dict[str, str]],
+) -> list[httpx.Response]:
+    """Send every request at the same time; the answers in the same order."""
+    async with httpx.AsyncClient(timeout=60) as http:
+        return list(
+            await asyncio.gather(
+                *(
+                    http.request(method, server.url + path, json=body, headers=headers)
+                    for server, method, path, body, headers in requests
+                )
+            )
+        )
+
+
+async def created(server: Server, headers: dict[str, str]) -> str:
+    async with httpx.AsyncClient(timeout=60) as http:
+        response = await http.post(
+            server.url + f"{V}/trainees", json={"data": trainee()}, headers=headers
+        )
+    assert response.status_code == 201, response.text
+    return str(response.json()["data"]["trainee_id"])
+
+
+async def test_racing_placement_and_trainee_writes_without_if_match_are_all_applied(
+    servers, headers
+):
+    tid = await created(servers[0], headers)
+    url = f"{V}/trainees/{tid}"
+    placements = [
+        (servers[i % 2], "POST", f"{url}/placements",
+         {"data": {"urn": "123456", "name": f"School {i}"}}, headers)
+        for i in range(8)
+    ]  # fmt: skip
+    updates = [
+        (servers[i % 2], "PATCH", url, {"data": {"middle_names": f"Name{i}"}}, headers)
+        for i in range(8)
+    ]
+    answers = await at_once(*placements, *updates)
+    assert [a.status_code for a in answers] == [201] * 8 + [200] * 8, [a.text for a in answers]
+    async with httpx.AsyncClient() as http:
+        final = await http.get(servers[1].url + url, headers=headers)
+    assert version(final) == 2 + 16
+    assert len(final.json()["placements"]) == 1 + 8
+    assert final.json()["middle_names"] in {f"Name{i}" for i in range(8)}
+
+
+async def test_of_racing_writes_with_the_same_if_match_only_one_is_applied(servers, headers):
+    tid = await created(servers[0], headers)
+    url = f"{V}/trainees/{tid}"
+    stale = {**headers, "If-Match": '"2"'}
+    answers = await at_once(
+        *(
+            (servers[i % 2], "PATCH", url, {"data": {"middle_names": f"N{i}"}}, stale)
+            for i in range(8)
+        ),
+        (
+            servers[1],
+            "POST",
+            f"{url}/placements",
+            {"data": {"urn": "123456", "name": "Elm"}},
+            headers,
+        ),
+    )
+    statuses = [a.status_code for a in answers]
+    assert statuses[-1] == 201  # no If-Match: applied whatever it raced
+    assert statuses[:-1].count(200) <= 1 and statuses[:-1].count(409) >= 7, statuses
+    for refused in (a for a in answers if a.status_code == 409):
+        assert refused.json()["errors"][0]["error"] == "Conflict"
+    async with httpx.AsyncClient() as http:
+        final = await http.get(servers[0].url + url, headers=headers)
+    assert version(final) == 3 + statuses.count(200)

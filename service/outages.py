@@ -23,3 +23,7 @@ DATABASE_DOWN: tuple[type[Exception], ...] = (
     InterfaceError,
 )
 """Errors that say nothing about the request, only that the database cannot serve it now."""
+
+ANY_DATABASE_ERROR: tuple[type[Exception], ...] = (*DATABASE_DOWN, asyncpg.PostgresError)
+"""For callers that do the same whatever went wrong: the rate limiter lets the request through,
+the readiness probe reports not ready (a missing table too)."""

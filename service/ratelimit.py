@@ -19,7 +19,7 @@ from datetime import date
 import asyncpg
 
 from service.accounts import Client, bearer, token_hash
-from service.outages import DATABASE_DOWN
+from service.outages import ANY_DATABASE_ERROR
 
 _HIT = """
 WITH now AS (SELECT extract(epoch FROM clock_timestamp()) AS s),
@@ -86,5 +86,5 @@ async def sweep(pool: asyncpg.Pool, window: int, every: float) -> None:
         await asyncio.sleep(every)
         try:
             await pool.execute(_SWEEP, window)
-        except (*DATABASE_DOWN, asyncpg.PostgresError):
+        except ANY_DATABASE_ERROR:
             continue  # the database is away; try again next time

@@ -10,7 +10,6 @@ import time
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
@@ -19,7 +18,7 @@ from service import ratelimit
 from service.config import Settings
 from service.observability.logs import ACCESS
 from service.observability.metrics import Metrics
-from service.outages import DATABASE_DOWN
+from service.outages import ANY_DATABASE_ERROR
 from service.versions import VERSIONS
 
 log = logging.getLogger("trainees.http")
@@ -152,7 +151,7 @@ class Edge:
             return await ratelimit.hit(
                 pool, key, digest, s.rate_limit, s.rate_limit_window, s.db_timeout
             )
-        except (*DATABASE_DOWN, asyncpg.PostgresError) as exc:
+        except ANY_DATABASE_ERROR as exc:
             log.warning("rate limit not checked", extra={"error": type(exc).__name__})
             return None
 

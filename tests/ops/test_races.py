@@ -21,7 +21,11 @@ V = "/api/v2026.1"
 @pytest.fixture(scope="module")
 def servers(database, tmp_path_factory) -> Iterator[list[Server]]:
     """Two `trainees serve` processes on the test database."""
-    env = environment(DATABASE_URL=database.url, TRAINEES_RATE_LIMIT="1000000")
+    env = environment(
+        DATABASE_URL=database.url,
+        TRAINEES_RATE_LIMIT="1000000",
+        PYTHONFAULTHANDLER="1",  # a crash of the process would say where
+    )
     folder = tmp_path_factory.mktemp("races")
     started = [Server(env, folder / f"serve-{i}.log") for i in range(2)]
     yield started
@@ -111,3 +115,19 @@ async def test_of_racing_writes_with_the_same_if_match_only_one_is_applied(serve
     async with httpx.AsyncClient() as http:
         final = await http.get(servers[0].url + url, headers=headers)
     assert version(final) == 3 + statuses.count(200)
+
+
+async def test_twenty_identical_creates_at_once_register_one_trainee(servers, headers):
+    body = {"data": trainee()}
+    answers = await at_once(
+        *((servers[i % 2], "POST", f"{V}/trainees", body, headers) for i in range(20))
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [201] + [409] * 19, [a.text for a in answers if a.status_code != 409]
+    (first,) = (a.json()["data"] for a in answers if a.status_code == 201)
+    for refused in (a.json() for a in answers if a.status_code == 409):
+        assert refused["errors"][0]["message"] == "This trainee is already in Register"
+        assert [t["trainee_id"] for t in refused["data"]] == [first["trainee_id"]]
+    async with httpx.AsyncClient() as http:
+        listed = await http.get(servers[0].url + f"{V}/trainees", headers=headers)
+    assert listed.json()["meta"]["total_count"] == 1

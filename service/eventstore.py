@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import typing
-from functools import cache
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -29,16 +30,32 @@ class MsgspecTranscoder(Transcoder):
         return msgspec.json.decode(data)
 
 
-@cache
+_STATE_TYPES: dict[type, type[msgspec.Struct]] = {}
+_PREPARING = threading.Lock()
+
+
 def _state_type(cls: type) -> type[msgspec.Struct]:
-    """A Struct with the event class's annotated fields, used to restore their types."""
-    hints = typing.get_type_hints(cls)
-    fields = [
-        (name, hint)
-        for name, hint in hints.items()
-        if name not in _SKIPPED and typing.get_origin(hint) is not ClassVar
-    ]
-    return msgspec.defstruct(f"{cls.__qualname__}State", fields, kw_only=True)
+    """A Struct with the event class's annotated fields, used to restore their types.
+
+    Made and prepared under a lock: msgspec prepares a type's decoder on its first use, and two
+    write threads doing that at once for the same type can crash the process.
+    """
+    found = _STATE_TYPES.get(cls)
+    if found is not None:
+        return found
+    with _PREPARING:
+        if cls not in _STATE_TYPES:
+            hints = typing.get_type_hints(cls)
+            fields = [
+                (name, hint)
+                for name, hint in hints.items()
+                if name not in _SKIPPED and typing.get_origin(hint) is not ClassVar
+            ]
+            made = msgspec.defstruct(f"{cls.__qualname__}State", fields, kw_only=True)
+            with contextlib.suppress(msgspec.ValidationError):
+                msgspec.convert({}, made)  # prepares the decoder (then fails: fields missing)
+            _STATE_TYPES[cls] = made
+        return _STATE_TYPES[cls]
 
 
 class TypedMapper(Mapper[UUID]):

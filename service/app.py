@@ -14,6 +14,7 @@ from litestar.exceptions import InternalServerException, NotFoundException
 from litestar.types import ASGIApp
 
 from domain.errors import ConcurrentChange, NotFound, StateTransitionRefused, ValidationFailed
+from service import idempotency
 from service.api.context import AnyRequest
 from service.api.info import fallbacks
 from service.api.responses import (
@@ -28,6 +29,7 @@ from service.api.routes import CONTROLLERS
 from service.config import Settings
 from service.database import Database
 from service.eventstore import TraineeRegister, open_register
+from service.idempotency import Idempotency
 from service.observability.logs import configure
 from service.observability.metrics import Metrics
 from service.observability.middleware import Edge, too_large_body
@@ -121,11 +123,13 @@ def create_app(settings: Settings, database: Database) -> Litestar:
         _count_events(app.state.register, metrics)
         every = max(60, 2 * settings.rate_limit_window)
         sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))
+        forgetter = asyncio.create_task(idempotency.sweep(app.state.read_pool, every))
         gc.freeze()  # what start-up built lives as long as the process: collections skip it
         try:
             yield
         finally:
             sweeper.cancel()
+            forgetter.cancel()
             app.state.executor.shutdown(wait=True)
             app.state.register.close()
             await app.state.read_pool.close()
@@ -155,6 +159,12 @@ def create_app(settings: Settings, database: Database) -> Litestar:
         logging_config=None,  # the service's own JSON logs (service.observability.logs)
         openapi_config=None,
     )
-    edge: ASGIApp = Edge(app.asgi_handler, settings, metrics)
+    once = Idempotency(
+        app.asgi_handler,
+        settings.max_body_bytes,
+        lease=2 * settings.write_timeout,
+        too_large=too_large_body(settings.max_body_bytes),
+    )
+    edge: ASGIApp = Edge(once, settings, metrics)
     app.asgi_handler = edge  # outermost: sees every request, routed or not
     return app

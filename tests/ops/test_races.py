@@ -13,7 +13,12 @@ import pytest
 from tests.bodies import trainee
 from tests.cli.test_cli import environment
 from tests.ops.conftest import Server
-from tests.ops.test_outages import token_for_session
+from tests.ops.test_outages import (
+    hold_lock,
+    in_background,
+    token_for_session,
+    wait_for_a_waiting_request,
+)
 
 V = "/api/v2026.1"
 
@@ -131,3 +136,49 @@ async def test_twenty_identical_creates_at_once_register_one_trainee(servers, he
     async with httpx.AsyncClient() as http:
         listed = await http.get(servers[0].url + f"{V}/trainees", headers=headers)
     assert listed.json()["meta"]["total_count"] == 1
+
+
+async def test_identical_retries_at_once_on_two_processes_are_applied_once(servers, headers):
+    tid = await created(servers[0], headers)
+    url = f"{V}/trainees/{tid}"
+    keyed = {**headers, "Idempotency-Key": "add-oak-school-1"}
+    body = {"data": {"urn": "123456", "name": "Oak School"}}
+    answers = await at_once(
+        *((servers[i % 2], "POST", f"{url}/placements", body, keyed) for i in range(10))
+    )
+    assert {a.status_code for a in answers} <= {201, 409}, [a.text for a in answers]
+    applied = [a for a in answers if a.status_code == 201]
+    assert applied and len({(a.content, a.headers["etag"]) for a in applied}) == 1
+    for refused in (a for a in answers if a.status_code == 409):
+        assert refused.json()["errors"][0]["error"] == "Conflict"
+    repeats = await at_once(*((s, "POST", f"{url}/placements", body, keyed) for s in servers))
+    for repeat in repeats:
+        assert (repeat.status_code, repeat.content) == (201, applied[0].content)
+        assert repeat.headers["etag"] == applied[0].headers["etag"] == '"3"'
+    async with httpx.AsyncClient() as http:
+        final = await http.get(servers[1].url + url, headers=headers)
+    assert version(final) == 3 and len(final.json()["placements"]) == 2
+
+
+def test_a_repeat_while_the_first_still_runs_is_told_to_retry(servers, headers, database):
+    first, second = servers
+    keyed = {**headers, "Idempotency-Key": "create-while-locked"}
+    body = {"data": trainee()}
+    locker = hold_lock(database.url, "traineeregister_events", "EXCLUSIVE")
+    try:
+        running = in_background(
+            lambda: httpx.post(first.url + f"{V}/trainees", json=body, headers=keyed, timeout=60)
+        )
+        wait_for_a_waiting_request(database.url)
+        repeat = httpx.post(second.url + f"{V}/trainees", json=body, headers=keyed, timeout=60)
+    finally:
+        locker.close()
+    assert repeat.status_code == 409 and repeat.headers["retry-after"] == "1"
+    assert repeat.json()["errors"][0]["message"] == (
+        "A request with this Idempotency-Key is still being processed; retry later"
+    )
+    done = running()
+    assert done.status_code == 201, done.text
+    again = httpx.post(second.url + f"{V}/trainees", json=body, headers=keyed, timeout=60)
+    assert (again.status_code, again.content) == (201, done.content)
+    assert again.headers["etag"] == done.headers["etag"]

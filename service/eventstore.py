@@ -103,8 +103,11 @@ class TraineeRegister(Application[UUID]):
 EVENTS_TABLE = "traineeregister_events"
 
 
-def open_register(database: Database, pool_size: int) -> TraineeRegister:
-    """Connect the write side, sized to the thread executor that calls it."""
+def open_register(
+    database: Database, pool_size: int, *, create_tables: bool = True
+) -> TraineeRegister:
+    """Connect the write side, sized to the thread executor that calls it (creating its tables
+    when missing takes a lock that waits for every writer appending at the time)."""
     env = database.eventsourcing_env()
     env.update(
         {
@@ -114,6 +117,7 @@ def open_register(database: Database, pool_size: int) -> TraineeRegister:
             "POSTGRES_MAX_WAITING": "0",
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "5",
+            "CREATE_TABLE": "yes" if create_tables else "no",
             # No pre-ping and no aggregate cache: each costs more CPU per write (a round trip
             # per checkout; a deep copy per load) than it saves; failed writes are retried.
         }

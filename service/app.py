@@ -13,6 +13,7 @@ from litestar import Litestar, Response
 from litestar.exceptions import InternalServerException, NotFoundException
 from litestar.types import ASGIApp
 
+from domain import reference
 from domain.errors import ConcurrentChange, NotFound, StateTransitionRefused, ValidationFailed
 from service import idempotency
 from service.api.context import AnyRequest
@@ -90,6 +91,19 @@ def _count_events(register: TraineeRegister, metrics: Metrics) -> None:
     register.save = counted  # type: ignore[method-assign]
 
 
+def prepare_reference_data() -> None:
+    """Decode the reference data before any write thread does: msgspec prepares a type on its
+    first use, and two threads doing that at once for the same type can crash the process."""
+    for name in reference.table_names():
+        reference.table(name)
+    for name in reference.code_list_names():
+        reference.code_list(name)
+    for name in reference.legacy_code_list_names():
+        reference.legacy_code_list(name)
+    reference.routes()
+    reference.funding_rows()
+
+
 def _plain_not_found(request: AnyRequest, exc: NotFoundException) -> Response[Any]:
     return Response(content={"status_code": 404, "detail": "Not Found"}, status_code=404)
 
@@ -120,6 +134,7 @@ def create_app(settings: Settings, database: Database) -> Litestar:
             open_register, database, settings.write_pool_size
         )
         bound_write_waits(app.state.register, settings.db_timeout / 10)
+        prepare_reference_data()
         _count_events(app.state.register, metrics)
         every = max(60, 2 * settings.rate_limit_window)
         sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))

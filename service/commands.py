@@ -26,8 +26,10 @@ from domain.rules.submission import check_submission
 from domain.rules.switches import Switch
 from domain.trainee import Trainee, could_be_slug, trainee_uuid
 from domain.values import Actor, ProviderRef
+from projections.inline import Unique
 from projections.trainee_view import trainee_document, trainee_row
 from service.eventstore import TraineeRegister
+from service.queries import duplicate_check
 
 
 class StoreUnavailable(Exception):
@@ -43,9 +45,9 @@ class Written:
     changed: bool = True
 
 
-def save(register: TraineeRegister, trainee: Trainee) -> Written:
+def save(register: TraineeRegister, trainee: Trainee, unique: Unique | None = None) -> Written:
     try:
-        register.save(trainee, views=[trainee_row(trainee)])
+        register.save(trainee, views=[trainee_row(trainee)], unique=unique)
     except IntegrityError:
         raise ConcurrentChange from None
     except (OperationalError, InterfaceError):
@@ -105,8 +107,11 @@ def _school_of(item: Mapping[str, object], known: Register) -> School | None:
 def register_trainee(
     register: TraineeRegister, *, provider: ProviderRef, new: NewTrainee, actor: Actor
 ) -> Written:
-    """Run the submission checks, register the trainee and submit it for a TRN."""
-    return save(register, new_trainee(provider=provider, new=new, actor=actor))
+    """Run the submission checks, register the trainee and submit it for a TRN; saved unless
+    an identical trainee was saved meanwhile (raises Duplicated)."""
+    trainee = new_trainee(provider=provider, new=new, actor=actor)
+    unique = duplicate_check(provider.provider_id, new.candidate.values)
+    return save(register, trainee, unique=unique)
 
 
 def new_trainee(*, provider: ProviderRef, new: NewTrainee, actor: Actor) -> Trainee:

@@ -34,6 +34,7 @@ from service.clock import today
 from service.config import Settings
 from service.docs import probes
 from service.docs.examples import ACTION_REQUESTS
+from service.idempotency import BAD_KEY, REUSED, RUNNING
 from service.observability.middleware import RETRY_LATER, too_large_body
 from service.openapi import endpoint_of
 from service.versions import VERSIONS, ApiVersion
@@ -136,6 +137,9 @@ def answers(segment: str, path: str, method: str) -> tuple[Answer, ...]:
         found.add(_of(ApiError(413, body)))
         found.add(Answer(422, "UnprocessableEntity", version.reworded(MISSING_DATA)))
         found.add(_malformed())
+    if method in WRITES or method == "delete":
+        kinds = ((400, BAD_KEY), (422, REUSED), (409, RUNNING))
+        found |= {_of(ApiError(st, msgspec.json.decode(body))) for st, body in kinds}
     if "{trainee_id}" in path and (method in WRITES or method == "delete"):
         found.add(_of(CONFLICT_CHANGED))  # If-Match, or a write that raced another
     if endpoint == "trainees" and method == "post":

@@ -8,9 +8,11 @@ from typing import Any
 
 from service.api.writes import etag
 from service.clock import today
+from service.config import Settings
 from service.docs import errors, examples
 from service.docs.fields import resolve, table
 from service.docs.html import as_json, esc
+from service.observability.middleware import policy_header
 from service.openapi import endpoint_of
 from service.versions import HEAD, ApiVersion
 
@@ -94,6 +96,9 @@ def exchange(version: ApiVersion, path: str, method: str, op: Mapping[str, Any])
     status, _ = success(op)
     answer = response_body(version, path, method)
     headers = ["Content-Type: application/json"]
+    if endpoint_of(path) != "reference-data":
+        policy = policy_header(Settings.rate_limit, Settings.rate_limit_window).decode()
+        headers.append(f"RateLimit-Policy: {policy}")
     if endpoint_of(path) not in ("info", "reference-data") and not (
         path.endswith("/trainees") and method == "get"
     ):

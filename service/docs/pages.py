@@ -150,9 +150,18 @@ CONVENTIONS = """<h2 id=conventions>Conventions</h2><ul>
 <li>Write bodies are JSON objects with the record under <code>data</code>.</li>
 <li>Every write answers an <code>ETag</code> with the trainee's version; send it back as
 <code>If-Match</code> to refuse an update when someone else changed the trainee first (409).</li>
+<li>Send an <code>Idempotency-Key</code> (1 to 255 printable ASCII characters) with a
+<code>POST</code>, <code>PUT</code>, <code>PATCH</code> or <code>DELETE</code> to have a retry
+applied once: the same request again gets the first answer with
+<code>Idempotent-Replayed: true</code>; the key with another request is refused (422), and while
+the first still runs a retry gets 409 with <code>Retry-After</code>.</li>
 <li>Send <code>Enhanced-Errors: true</code> on a trainee create or update to have validation
 messages grouped by field.</li>
-<li>Too many requests in a window are answered 429 with <code>Retry-After</code>.</li>
+<li>Every answer under <code>/api</code> carries <code>RateLimit-Policy</code> (requests per
+window) and <code>RateLimit</code> (requests left and seconds to the next window); too many
+requests in a window are answered 429 with <code>Retry-After</code>.</li>
+<li>A version marked for retirement answers with <code>Deprecation</code>, <code>Sunset</code>
+and a <code>Link</code> to the <a href="/api-docs/changelog">changelog</a>.</li>
 <li>Dates are <code>YYYY-MM-DD</code>; coded fields take the codes of their
 <a href="/api-docs/reference-data">reference-data list</a>.</li></ul>"""
 

@@ -56,9 +56,10 @@ def response_body(version: ApiVersion, path: str, method: str) -> Any:
     trainee = version.render(document)
     if endpoint in ("placements", "degrees"):
         items = document[endpoint]
-        if path.endswith("}") and method != "delete":
-            return {"data": items[0]}
-        return {"data": items} if method == "get" else {"data": trainee}
+        if method == "delete":
+            return {"data": trainee}
+        listing = method == "get" and not path.endswith("}")
+        return {"data": items if listing else items[0]}
     if path.endswith("/trainees") and method == "get":
         return {
             "data": [trainee],

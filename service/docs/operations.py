@@ -17,6 +17,7 @@ from service.openapi import endpoint_of
 from service.versions import HEAD, ApiVersion
 
 TRAINEE_ANSWERS = frozenset({"trainees", *examples.ACTION_REQUESTS})
+OPEN_UP_TO = 15  # a longer list of refusals starts folded
 UPDATE = {"last_name": "Example-Smith", "email": "jane.smith@example.com"}
 
 
@@ -150,7 +151,8 @@ def refusals(version: ApiVersion, path: str, method: str, index: Mapping[str, st
     example = errors.example_refusal(version.name, path, method)
     shown = f"<h4>Example refusal (422)</h4><pre>{as_json(example)}</pre>" if example else ""
     return (
-        f"<h4>Errors ({len(found)})</h4><details><summary>Every status and message this "
+        f"<h4>Errors ({len(found)})</h4><details{' open' if len(found) <= OPEN_UP_TO else ''}>"
+        "<summary>Every status and message this "
         f"operation can answer with in {esc(version.name)}</summary><table><tr><th>status</th>"
         f"<th>error</th><th>message</th></tr>{rows}</table></details>{shown}"
     )

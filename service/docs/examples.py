@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from domain.details import candidate
 from domain.rules import Register, School
 from domain.trainee import Trainee
 from domain.values import Actor, ProviderRef, Withdrawal
@@ -19,7 +18,6 @@ from service.versions import HEAD, ApiVersion
 
 SCHOOL = School(urn="900020", name="Not applicable", postcode=None)
 ACTOR = Actor(source="api", provider_id="docs", token_id="docs", api_version=HEAD.name)
-NESTED = ("placements_attributes", "degrees_attributes")
 
 
 def cycle_start(day: date) -> int:
@@ -136,11 +134,3 @@ def _after(endpoint: str) -> Trainee:
 def document(endpoint: str = "trainees") -> dict[str, Any]:
     """The sample trainee's document in the domain's vocabulary, after the endpoint's action."""
     return trainee_document(_after(endpoint))
-
-
-def check_request(body: dict[str, Any]) -> None:
-    """Raise ValidationFailed if the example body breaks a rule (kept true by a test)."""
-    sent = dict(body)
-    nested = [sent.pop(k, []) for k in NESTED]
-    disabilities = {k: str(sent.pop(k)) for k in list(sent) if k.startswith("disability")}
-    candidate(None, sent, disabilities, *nested)

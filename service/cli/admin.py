@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 from service import accounts
-from service.cli.common import database_for, with_conn
+from service.cli.common import database_for, wait_for_database, with_conn
 from service.config import Settings
 from service.database import resolve, stop_embedded
 from service.schema import migrate
@@ -46,6 +46,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Apply pending schema migrations."""
     database = resolve(settings.database_url, settings.data_dir)
+    if args.wait:
+        wait_for_database(database, args.wait)
     applied = asyncio.run(migrate(database.url))
     print("applied: " + ", ".join(applied) if applied else "schema is up to date")
     return 0
@@ -90,7 +92,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve.add_argument("--host", default=os.environ.get("TRAINEES_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("TRAINEES_PORT", "8000")))
     serve.set_defaults(run=cmd_serve)
-    sub.add_parser("migrate", help=cmd_migrate.__doc__).set_defaults(run=cmd_migrate)
+    migrate_ = sub.add_parser("migrate", help=cmd_migrate.__doc__)
+    migrate_.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="wait up to SECONDS for the database to accept connections first",
+    )
+    migrate_.set_defaults(run=cmd_migrate)
     providers = sub.add_parser("providers", help="manage training providers").add_subparsers(
         dest="action", required=True
     )

@@ -29,6 +29,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         else "PostgreSQL at " + database.host
     )
     print(f"trainees: serving http://{args.host}:{args.port} ({where})", flush=True)
+    if args.sandbox or not settings.database_url:
+        from service.cli.sandbox import announce
+
+        local = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        announce(database, f"http://{local}:{args.port}", only_if_empty=not args.sandbox)
     # uvicorn re-raises SIGTERM after a graceful shutdown; exit normally instead, so that
     # exit handlers run (they stop the embedded PostgreSQL server).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -91,6 +96,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve.add_argument("--host", default=os.environ.get("TRAINEES_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("TRAINEES_PORT", "8000")))
+    serve.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="create the sandbox provider and print a token for it, even with DATABASE_URL set"
+        " or providers registered (without: only on the embedded default's empty register)",
+    )
     serve.set_defaults(run=cmd_serve)
     migrate_ = sub.add_parser("migrate", help=cmd_migrate.__doc__)
     migrate_.add_argument(

@@ -18,7 +18,7 @@ from service.api.trainees import mentioned
 from service.eventstore import TraineeRegister
 from service.queries import duplicate_trainees, register_entries
 
-UKPRN = "10000001"
+UKPRN = "10009999"
 NAME = "Sandbox Training Provider"
 ACTOR = Actor(source="operator", operator="sandbox seed")
 STATES = (

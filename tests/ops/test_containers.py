@@ -4,6 +4,7 @@ packages; skipped where podman cannot run containers (.ci/run installs what they
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import re
 import secrets
@@ -25,6 +26,7 @@ from tests.ops.images import DEPLOY, podman
 from tests.ops.test_outages import hold_lock, in_background, until, wait_for_a_waiting_request
 
 V = "/api/v2026.1"
+MASTER_KEY = base64.b64encode(secrets.token_bytes(32)).decode()  # with DATABASE_URL, one is needed
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
@@ -86,7 +88,7 @@ class Containers:
         self.names: list[str] = []
 
     def args(self, **env: str) -> list[str]:
-        settings = {"DATABASE_URL": self.database.url, **env}
+        settings = {"DATABASE_URL": self.database.url, "TRAINEES_MASTER_KEY": MASTER_KEY, **env}
         return [
             "--network=host",
             "--read-only",
@@ -236,7 +238,12 @@ def compose_project(image: str, base_image: str) -> Iterator[tuple[str, int]]:
     project = f"trainees-test-{secrets.token_hex(3)}"
     port = free_port()
     files = ["-p", project, "-f", "compose.yaml", "-f", "compose.debian.yaml"]
-    env = {**images.env(), "API_PORT": str(port), "POSTGRES_PASSWORD": secrets.token_hex(8)}
+    env = {
+        **images.env(),
+        "API_PORT": str(port),
+        "POSTGRES_PASSWORD": secrets.token_hex(8),
+        "TRAINEES_MASTER_KEY": MASTER_KEY,
+    }
 
     def compose(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -80,15 +80,17 @@ def base() -> str:
 
 def _build(tag: str, also: str, *args: str) -> str:
     """podman build unless `tag` exists; `also` names it for the Compose file. Older tags of the
-    same repository are removed so the cache holds one image per name."""
+    same repository go, and build layers unused for a day, so the cache stays bounded."""
     if podman("image", "exists", tag, check=False).returncode != 0:
         mounts = ["-v", f"{CA_BUNDLE}:{CA_BUNDLE}:ro"] if CA_BUNDLE.is_file() else []
         podman("build", "--network", "host", *mounts, "-t", tag, *args, timeout=900)
+        podman("tag", tag, also)
         repository = tag.rsplit(":", 1)[0]
         listed = podman("images", "--format", "{{.Repository}}:{{.Tag}}", repository).stdout
         stale = [t for t in listed.split() if t.startswith(repository + ":test-") and t != tag]
         if stale:
             podman("rmi", *stale, check=False)
+        podman("image", "prune", "--force", "--filter", "until=24h", check=False)
     podman("tag", tag, also)
     return tag
 

@@ -10,7 +10,7 @@ import re
 import secrets
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import asyncpg
@@ -147,14 +147,25 @@ def audit_lag(url: str) -> int:
     return int(audit["lag"])
 
 
-def wait_ready(url: str, seconds: float = 120) -> None:
-    def ready() -> bool:
+def wait_ready(url: str, seconds: float = 120, logs: Callable[[], str] = str) -> None:
+    """Poll /readyz until it answers 200 (bounded); on giving up, say what the service logged."""
+    deadline = time.monotonic() + seconds
+    while True:
         try:
-            return httpx.get(url + "/readyz", timeout=2).status_code == 200
+            if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                return
         except httpx.TransportError:
-            return False
+            pass
+        assert time.monotonic() < deadline, f"{url} never became ready:\n{logs()}"
+        time.sleep(0.2)
 
-    until(ready, seconds)
+
+def logs_of(name: str) -> Callable[[], str]:
+    def read() -> str:
+        found = podman("logs", name, check=False)
+        return (found.stdout + found.stderr)[-3000:]
+
+    return read
 
 
 def test_the_image_runs_as_a_user_without_root_on_a_read_only_filesystem(image, base_image):
@@ -184,7 +195,7 @@ def test_the_image_migrates_serves_writes_and_stops_without_losing_a_request(con
     port = free_port()
     api = containers.start("api", TRAINEES_PORT=str(port))
     base = f"http://127.0.0.1:{port}"
-    wait_ready(base)
+    wait_ready(base, logs=logs_of(api))
     assert state(api)["Running"]
     headers = token_through(containers.run, "55577001")
     created = httpx.post(base + f"{V}/trainees", json={"data": trainee()}, headers=headers)
@@ -266,7 +277,7 @@ def compose_project(image: str, base_image: str) -> Iterator[tuple[str, int]]:
 def test_the_compose_file_comes_up_with_podman_compose(compose_project):
     project, port = compose_project
     base = f"http://127.0.0.1:{port}"
-    wait_ready(base)
+    wait_ready(base, logs=logs_of(f"{project}_api_1"))
     assert state(f"{project}_migrate_1")["ExitCode"] == 0
 
     def exec_(*args: str) -> subprocess.CompletedProcess[str]:

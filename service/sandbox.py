@@ -17,6 +17,7 @@ from service.api.requests import TraineeInput, convert, disabilities_of, fields_
 from service.api.trainees import mentioned
 from service.eventstore import TraineeRegister
 from service.queries import duplicate_trainees, register_entries
+from service.versions import HEAD
 
 UKPRN = "10009999"
 NAME = "Sandbox Training Provider"
@@ -29,6 +30,11 @@ STATES = (
     "recommended_for_award",
     "awarded",
 )
+WITHDRAWAL: dict[str, object] = {
+    "trigger": "trainee",
+    "reasons": ["moved_to_different_itt_course"],
+    "future_interest": "yes",
+}
 PEOPLE = (
     ("Amara", "Okafor"),
     ("Ben", "Hughes"),
@@ -75,7 +81,7 @@ async def open_sandbox(conn: asyncpg.Connection, *, only_if_empty: bool) -> Sand
 
 
 def record(first: str, last: str, today: date) -> dict[str, Any]:
-    """A complete v2026.1 trainee starting in the current academic cycle."""
+    """A complete trainee in the canonical fields, starting in the current academic cycle."""
     year = today.year if today.month >= 8 else today.year - 1
     born = secrets.randbelow(10_000)  # a new date each run, so a second seed is no duplicate
     return {
@@ -136,7 +142,7 @@ def create(
         disabilities=disabilities_of(body),
         placements=placements,
         degrees=degrees,
-        rules_off=frozenset(),
+        policy=HEAD.policy,
         today=today,
         known=known,
     )
@@ -149,30 +155,42 @@ def create(
 def drive(
     register: TraineeRegister, provider: ProviderRef, slug: str, state: str, start: str, today: date
 ) -> None:
-    """Take a submitted trainee into the state, as its provider and the teacher-record system
-    would."""
-    on: dict[str, Any] = {
-        "provider_id": provider.provider_id,
-        "slug": slug,
-        "actor": ACTOR,
-        "rules_off": frozenset(),
-        "today": today,
-    }
+    """Take a submitted trainee into the state, as its provider (through the newest version) and
+    the teacher-record system would."""
+    mine, policy = provider.provider_id, HEAD.policy
     if state in ("trn_received", "recommended_for_award", "awarded"):
         trn = f"{secrets.randbelow(9_000_000) + 1_000_000}"
         lifecycle.receive_trn(register, slug=slug, trn=trn, actor=ACTOR)
     if state == "deferred":
-        lifecycle.defer(register, sent={"defer_date": start}, **on)
+        lifecycle.defer(
+            register,
+            provider_id=mine,
+            slug=slug,
+            sent={"defer_date": start},
+            actor=ACTOR,
+            policy=policy,
+            today=today,
+        )
     if state == "withdrawn":
-        sent = {
-            "withdrawal_date": start,
-            "trigger": "trainee",
-            "reasons": ["moved_to_different_itt_course"],
-            "future_interest": "yes",
-        }
-        lifecycle.withdraw(register, sent=sent, **on)
+        lifecycle.withdraw(
+            register,
+            provider_id=mine,
+            slug=slug,
+            sent=WITHDRAWAL | {"withdrawal_date": start},
+            actor=ACTOR,
+            policy=policy,
+            today=today,
+        )
     if state in ("recommended_for_award", "awarded"):
-        lifecycle.recommend(register, sent={"qts_standards_met_date": start}, **on)
+        lifecycle.recommend(
+            register,
+            provider_id=mine,
+            slug=slug,
+            sent={"qts_standards_met_date": start},
+            actor=ACTOR,
+            policy=policy,
+            today=today,
+        )
     if state == "awarded":
         lifecycle.award(register, slug=slug, on=None, actor=ACTOR)
 

@@ -13,6 +13,7 @@ from service.clock import today
 from service.config import Settings
 from service.database import Database
 from service.eventstore import open_register
+from service.versions import HEAD
 
 
 def _opened(database: Database, *, only_if_empty: bool, token: bool) -> sandbox.Sandbox | None:
@@ -41,7 +42,7 @@ def announce(database: Database, base_url: str, *, only_if_empty: bool) -> None:
         f'trainees: sandbox provider "{sandbox.NAME}" (UKPRN {sandbox.UKPRN})'
         f"{' created' if opened.created else ''}; a new token for it and a first request:\n"
         f"  export TOKEN={opened.token}\n"
-        f'  curl -H "Authorization: Bearer $TOKEN" {base_url}/api/v2026.1/info\n'
+        f'  curl -H "Authorization: Bearer $TOKEN" {base_url}/api/{HEAD.name}/info\n'
         "trainees: `trainees sandbox seed` adds sample trainees in every state",
         flush=True,
     )

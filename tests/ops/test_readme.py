@@ -50,10 +50,10 @@ def test_the_readme_starts_with_the_two_commands():
 
 
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on the embedded default")
-def test_a_newcomer_follows_the_readme_from_make_serve_to_a_withdrawal(tmp_path):
+def test_a_newcomer_follows_the_readme_from_make_serve_to_a_withdrawal(tmp_path, embedded_dir):
     # The README's lines as written, but on a port of the test's own: another server may hold 8000.
     port = free_port()
-    env = environment(TRAINEES_DATA_DIR=str(tmp_path / "var"), TRAINEES_PORT=str(port))
+    env = environment(TRAINEES_DATA_DIR=str(embedded_dir), TRAINEES_PORT=str(port))
     blocks = newcomer_blocks()
     assert len(blocks) == 4 and all(README_PORT in b for b in blocks[1:])
     script = "\n".join(b.replace(README_PORT, f"127.0.0.1:{port}") for b in blocks[1:])
@@ -118,6 +118,6 @@ def test_a_newcomer_follows_the_readme_from_make_serve_to_a_withdrawal(tmp_path)
         os.killpg(make.pid, signal.SIGTERM)
         make.wait(timeout=60)
     deadline = time.monotonic() + 30  # the service stops its embedded PostgreSQL on the way out
-    while (tmp_path / "var/postgres/postmaster.pid").exists():
+    while (embedded_dir / "postgres/postmaster.pid").exists():
         assert time.monotonic() < deadline, log.read_text()
         time.sleep(0.1)

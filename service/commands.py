@@ -21,9 +21,10 @@ from domain.details import (
 from domain.errors import ConcurrentChange, NotFound
 from domain.rules import Candidate, Context, Policy, Register, School
 from domain.rules.catalogue import TRAINEE_RULES
+from domain.rules.nested import check_degrees_at_save
 from domain.rules.submission import check_submission
 from domain.rules.switches import Switch
-from domain.trainee import Trainee, trainee_uuid
+from domain.trainee import Trainee, could_be_slug, trainee_uuid
 from domain.values import Actor, ProviderRef
 from projections.trainee_view import trainee_document, trainee_row
 from service.eventstore import TraineeRegister
@@ -55,6 +56,8 @@ def save(register: TraineeRegister, trainee: Trainee) -> Written:
 def load(register: TraineeRegister, slug: str, provider_id: str | None) -> Trainee:
     """The provider's trainee with this id; another provider's trainee is not found
     (provider_id None: any provider's, for operators and the teacher-record system)."""
+    if not could_be_slug(slug):
+        raise NotFound
     try:
         trainee = register.get_trainee(trainee_uuid(slug))
     except AggregateNotFoundError:
@@ -105,6 +108,7 @@ def register_trainee(
     """Run the submission checks, register the trainee and submit it for a TRN."""
     c, known = new.candidate, new.context.register
     check_submission(c, new.context)
+    check_degrees_at_save(c.degrees, new.context, nested=True)
     now = datetime.now(UTC)
     trainee = Trainee.register(
         provider=provider,

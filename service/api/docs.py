@@ -12,7 +12,7 @@ from litestar import Controller, Response, get
 from litestar.params import FromPath
 
 from service.api.responses import not_found
-from service.openapi import openapi
+from service.openapi import openapi, resolve
 from service.versions import HEAD, VERSIONS
 
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}
@@ -74,14 +74,15 @@ def _page(version: str) -> bytes:
     for path, operations in doc["paths"].items():
         for method, op in operations.items():
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            data = body.get("schema", {}).get("properties", {}).get("data", {})
-            ((status, answer),) = op["responses"].items()
+            envelope = resolve(doc, body.get("schema", {}))
+            data = resolve(doc, envelope.get("properties", {}).get("data", {}))
+            status, answer = next(iter(op["responses"].items()))  # the success comes first
             parts.append(
                 f"<details><summary><span class=m>{method.upper()}</span><code>"
                 f"{html.escape(path)}</code> {html.escape(op['summary'])}</summary>"
                 + (f"<h4>Request <code>data</code></h4>{_fields(data)}" if data else "")
                 + f"<h4>Answer {status}</h4>"
-                + _fields(answer["content"]["application/json"]["schema"])
+                + _fields(resolve(doc, answer["content"]["application/json"]["schema"]))
                 + "</details>"
             )
     title = f"API {version}"

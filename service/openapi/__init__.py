@@ -1,0 +1,138 @@
+"""Each version's OpenAPI document, generated from the routes, the document types and the
+version's change: nothing here is written by hand per version."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from litestar import Controller
+from litestar.handlers import HTTPRouteHandler
+
+from service.openapi.document import TEXT, answer, any_of, document, json_body, ref, resolve
+from service.openapi.errors import error_schemas
+from service.openapi.operations import OPERATIONS, Operation, parameters
+from service.openapi.schemas import request_schemas, resource_schemas, trainee_schema
+from service.versions import VERSIONS, ApiVersion
+
+__all__ = ["endpoint_of", "openapi", "resolve", "trainee_schema"]
+
+_PARAM = re.compile(r"\{(\w+):\w+\}")
+STATUS_TEXT = {
+    400: "The body is not JSON",
+    401: "No valid token",
+    404: "Not found",
+    409: "Conflict",
+    412: "If-Match is not a trainee version",
+    413: "The body is too large",
+    422: "Refused",
+    429: "Too many requests: retry after the seconds given",
+    503: "The service is busy or its database is away: retry in a few seconds",
+}
+HEADERS = {
+    "ETag": {
+        "description": "the trainee's version: send it in If-Match to update only that version",
+        "required": True,
+        "schema": TEXT,
+    },
+    "Retry-After": {
+        "description": "seconds until the next window",
+        "required": True,
+        "schema": {"type": "integer"},
+    },
+}
+
+
+def _handlers(controller: type[Controller]) -> Iterator[tuple[str, HTTPRouteHandler]]:
+    base = str(vars(controller)["path"])
+    for value in vars(controller).values():
+        if isinstance(value, HTTPRouteHandler):
+            for sub in sorted(value.paths):
+                yield (base.rstrip("/") + "/" + sub.strip("/")).rstrip("/"), value
+
+
+def endpoint_of(path: str) -> str:
+    """The endpoint name versions refer to: the last fixed segment of the path."""
+    fixed = [s for s in path.split("/") if s and not s.startswith("{")]
+    return fixed[-1]
+
+
+def _operation_id(handler: HTTPRouteHandler, method: str, path: str) -> str:
+    """The handler's name; a handler of several paths is named by its endpoint, one of several
+    methods by the method too (PATCH keeps the plain name)."""
+    name = handler.handler_name
+    if len(handler.paths) > 1:
+        name = endpoint_of(path).replace("-", "_")
+    if len(handler.http_methods) > 1 and method != "PATCH":
+        name = f"{name}_{method.lower()}"
+    return name
+
+
+def _responses(spec: Operation, handler: HTTPRouteHandler) -> dict[str, Any]:
+    summary = (handler.fn.__doc__ or "").strip().splitlines()[0]
+    headers = {"ETag": ref("ETag", "headers")} if spec.etag else None
+    out = {str(handler.status_code): answer(summary, json_body(ref(spec.answer)), headers)}
+    for status, schemas in sorted(spec.errors.items()):
+        if status == 429:
+            content = {"text/plain": {"schema": TEXT}}
+            out["429"] = answer(
+                STATUS_TEXT[429], content, {"Retry-After": ref("Retry-After", "headers")}
+            )
+        else:
+            out[str(status)] = answer(STATUS_TEXT[status], json_body(any_of(*schemas)))
+    return out
+
+
+def _operation(
+    handler: HTTPRouteHandler, method: str, path: str, public: str, version: ApiVersion
+) -> dict[str, Any]:
+    spec = OPERATIONS[handler.handler_name]
+    operation: dict[str, Any] = {
+        "operationId": _operation_id(handler, method, path),
+        "summary": (handler.fn.__doc__ or "").strip().splitlines()[0],
+        "security": [] if spec.public else [{"bearer": []}],
+        "parameters": [ref(p, "parameters") for p in re.findall(r"\{(\w+)\}", public)]
+        + list(spec.query)
+        + ([ref("If-Match", "parameters")] if spec.if_match else []),
+        "responses": _responses(spec, handler),
+    }
+    if spec.body:
+        operation["requestBody"] = {"required": True, "content": json_body(ref(spec.body))}
+    return operation
+
+
+@cache
+def openapi(name: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of one served version."""
+    from service.api.routes import API_CONTROLLERS  # the routes include the docs, which use this
+
+    version = VERSIONS[name]
+    paths: dict[str, dict[str, Any]] = {}
+    for controller in API_CONTROLLERS:
+        for path, handler in _handlers(controller):
+            if not version.serves(endpoint_of(path)):
+                continue
+            public = _PARAM.sub(
+                lambda m: "{api_version}" if m.group(1) == "version" else "{" + m.group(1) + "}",
+                path,
+            )
+            for method in sorted(handler.http_methods):
+                paths.setdefault(public, {})[method.lower()] = _operation(
+                    handler, method, path, public, version
+                )
+    summary = "; ".join(c.summary for c in version.changes) or "the current version"
+    schemas = {
+        "ApiVersion": {"type": "string", "enum": [version.name]},
+        **resource_schemas(version),
+        **request_schemas(version),
+        **error_schemas(version),
+    }
+    return document(
+        "Register trainee teachers API",
+        version.name,
+        f"{version.name}: {summary}.",
+        paths,
+        {"schemas": schemas, "parameters": parameters(), "headers": HEADERS},
+    )

@@ -25,9 +25,14 @@ def _grouped(version: ApiVersion) -> dict[str, Any]:
     sections ({section: {field: [...]}}), and, with `Enhanced-Errors: true` where the version
     has them, messages by field (nested under degrees_attributes or placements_attributes)."""
     if version.enhanced_errors == "none":
-        return {"type": "object", "additionalProperties": ref("FieldErrors")}
+        return {
+            "type": "object",
+            "description": "messages by second-stage section, then by field",
+            "additionalProperties": ref("FieldErrors"),
+        }
     return {
         "type": "object",
+        "description": "messages by field or by second-stage section (`Enhanced-Errors: true`)",
         "additionalProperties": {"anyOf": [STRINGS, ref("FieldErrors")]},
     }
 
@@ -45,15 +50,20 @@ def error_schemas(version: ApiVersion) -> dict[str, Any]:
         "MessageList": _object(
             {"errors": STRINGS}, "malformed JSON (400), or a body without a `data` object (422)"
         ),
+        "RoutingNotFound": _object(
+            {"status_code": {"type": "integer"}, "detail": TEXT},
+            "404 for a path that is not routed at all (a version segment that is no version)",
+        ),
         "FieldErrors": {
             "type": "object",
             "description": "messages keyed by field",
             "additionalProperties": STRINGS,
         },
         "TraineeErrors": _object(
-            {"message": TEXT, "errors": {"anyOf": [STRINGS, _grouped(version)]}},
+            {"message": TEXT, "errors": {"anyOf": [STRINGS, ref("GroupedErrors")]}},
             "a trainee create or update refused: `message` counts the problems",
         ),
+        "GroupedErrors": _grouped(version),
         "FilterErrors": _object(
             {"message": TEXT, "errors": ref("FieldErrors")},
             "GET /trainees parameters refused, messages keyed by parameter",

@@ -14,10 +14,12 @@ from service.openapi.document import ref
 from service.queries import STATUS_CONDITIONS
 
 Errors = Mapping[int, tuple[str, ...]]
-# Every operation under /api can be throttled (429) or meet a database that is away (503).
-ANY: Errors = {429: (), 503: ("ErrorList",)}
+# Every operation under /api can be throttled (429), meet a database that is away (503) or be
+# sent to a version that does not exist (404; a segment that is no version at all is not routed
+# and gets the plain 404 of routing).
+ANY: Errors = {404: ("ErrorList", "RoutingNotFound"), 429: (), 503: ("ErrorList",)}
 AUTHENTICATED: Errors = {**ANY, 401: ("Unauthorized",)}
-READ: Errors = {**AUTHENTICATED, 404: ("ErrorList",)}
+READ = AUTHENTICATED
 WRITE: Errors = {
     **READ,
     400: ("MessageList",),
@@ -84,9 +86,7 @@ class Operation:
 
 OPERATIONS: dict[str, Operation] = {
     "info": Operation("Info", AUTHENTICATED),
-    "reference_data": Operation(
-        "ReferenceData", {**ANY, 404: ("ErrorList",)}, public=True, query=REFERENCE_FIELD
-    ),
+    "reference_data": Operation("ReferenceData", ANY, public=True, query=REFERENCE_FIELD),
     "list_trainees": Operation(
         "TraineeList", {**READ, 422: ("FilterErrors",)}, query=TRAINEE_FILTERS
     ),

@@ -74,7 +74,7 @@ def _documents() -> dict[str, Any]:
             field: _renamed(formatted(field, value))
             for field, value in schema["properties"].items()
         }
-        out[NAMES[name]] = {**schema, "properties": properties}
+        out[NAMES[name]] = {**schema, "title": NAMES[name], "properties": properties}
     return out
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import msgspec
 import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from service.openapi import resolve
+from service.openapi import openapi, resolve
 
 ALL = ["v0.1", "v1.0-pre", "v2025.0", "v2026.0", "v2026.1"]
 TRAINEE = "/api/{api_version}/trainees/{trainee_id}"
@@ -23,6 +24,12 @@ async def test_each_version_has_a_valid_openapi_document(client, version):
     validate(document)
     assert document["info"]["version"] == version
     assert f"{TRAINEE}/withdraw" in document["paths"]
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_the_served_document_is_the_generated_one(client, version):
+    served = (await client.get(f"/api-docs/{version}/openapi.json")).json()
+    assert served == msgspec.json.decode(msgspec.json.encode(openapi(version)))
 
 
 async def test_the_yaml_document_equals_the_json_one(client):

@@ -145,6 +145,18 @@ def test_a_providers_workflow_through_the_generated_client(
     assert isinstance(unauthorised.parsed, model("Unauthorized"))
     assert unauthorised.parsed.error == "Unauthorized"
 
+    placements = flow.call("list_placements", tid)
+    assert isinstance(placements.parsed, model("PlacementList"))
+    assert [p.placement_id for p in placements.parsed.data] == [
+        p.placement_id for p in record.placements
+    ]
+    first = trainee()["degrees_attributes"][0]
+    same = model("DegreeAttributes")(**{**first, "graduation_year": int(first["graduation_year"])})
+    twice = flow.call("add_degree", tid, body=model("DegreeRequest")(data=same))
+    assert twice.status_code == 409
+    assert isinstance(twice.parsed, model("DuplicateDegree"))
+    assert twice.parsed.data[0].degree_id == record.degrees[0].degree_id
+
     deferral = model("Defer")(defer_date=today(), defer_reason="A family matter")
     deferred = flow.call("defer", tid, body=model("DeferRequest")(data=deferral))
     assert deferred.status_code == 200, deferred.content

@@ -1,4 +1,4 @@
-"""The trainee document: a trainee as the head API version (v2026.1) renders it."""
+"""The trainee document, in the domain's vocabulary (the newest version renders it as is)."""
 
 from __future__ import annotations
 
@@ -66,8 +66,8 @@ class DegreeDocument(msgspec.Struct, kw_only=True):
 
 
 class TraineeDocument(msgspec.Struct, kw_only=True):
-    """A trainee as the head version (v2026.1) renders it; `disabilityN` keys follow
-    disability_disclosure, one per code sent."""
+    """A trainee in the domain's vocabulary (the newest version renders it as is);
+    `disabilityN` keys follow disability_disclosure, one per code sent."""
 
     trainee_id: str
     provider_trainee_id: str | None
@@ -172,7 +172,7 @@ def _stamp(value: datetime) -> str:
 
 
 def document_struct(trainee: Trainee) -> TraineeDocument:
-    """The trainee as the head version (v2026.1) renders it, but its disabilityN keys."""
+    """The trainee in the domain's vocabulary, but its disabilityN keys."""
     r = trainee.record
     route = r.training_route
     w = trainee.withdrawal
@@ -249,7 +249,7 @@ def document_struct(trainee: Trainee) -> TraineeDocument:
 
 
 def trainee_document(trainee: Trainee) -> dict[str, Any]:
-    """The trainee as the head version (v2026.1) renders it, as a plain mapping."""
+    """The trainee in the domain's vocabulary, as a plain mapping."""
     out: dict[str, Any] = {}
     for key, value in msgspec.to_builtins(document_struct(trainee)).items():
         out[key] = value

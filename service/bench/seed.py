@@ -14,6 +14,7 @@ from domain.values import Actor, ProviderRef
 from service import accounts
 from service.bench import trainees
 from service.eventstore import EVENTS_TABLE, MsgspecTranscoder, TypedMapper
+from service.versions import HEAD
 
 Progress = Callable[[int, int], None]
 CHUNK = 2_000  # trainees generated and copied at a time
@@ -42,7 +43,7 @@ class Seeded:
 
 def _actor(p: Provider) -> Actor:
     return Actor(source="api", provider_id=p.ref.provider_id, token_id=p.token_id,
-                 api_version="v2026.1", request_id=uuid.uuid4().hex)  # fmt: skip
+                 api_version=HEAD.name, request_id=uuid.uuid4().hex)  # fmt: skip
 
 
 async def providers(url: str, count: int, today: date) -> Seeded:

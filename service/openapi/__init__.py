@@ -122,7 +122,7 @@ def openapi(name: str) -> dict[str, Any]:
                 paths.setdefault(public, {})[method.lower()] = _operation(
                     handler, method, path, public, version
                 )
-    summary = "; ".join(c.summary for c in version.changes) or "the current version"
+    summary = version.summary
     schemas = {
         "ApiVersion": {"type": "string", "enum": [version.name]},
         **resource_schemas(version),

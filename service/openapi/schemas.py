@@ -11,6 +11,7 @@ import msgspec
 
 from domain.details import DATE_FIELDS, DEGREE_FIELDS, INTEGER_FIELDS, NULL_CLEARS, WRITABLE
 from domain.rules.record import HESA_REQUIRED, REQUIRED
+from domain.rules.switches import Switch
 from projections.documents import DegreeDocument, PlacementDocument, TraineeDocument
 from service.openapi.document import TEXT, nullable, ref
 from service.versions import ApiVersion
@@ -22,7 +23,7 @@ DATE: dict[str, Any] = {"type": "string", "format": "date"}
 # Every version requires these on create; study_mode too, except where the head version lets
 # assessment-only routes leave it out.
 CREATE_REQUIRED = (*REQUIRED, *HESA_REQUIRED, "email")
-STUDY_MODE_RULE = "study_mode_optional_for_assessment_only"
+STUDY_MODE_RULE = Switch.STUDY_MODE_OPTIONAL_FOR_ASSESSMENT_ONLY
 ACTIONS: dict[str, dict[str, Any]] = {
     "Withdraw": {
         "withdrawal_date": DATE,

@@ -42,7 +42,18 @@ HEADERS = {
         "required": True,
         "schema": {"type": "integer"},
     },
+    "Deprecation": {
+        "description": "a version marked for retirement: since when it is deprecated (RFC 9745)",
+        "schema": {"type": "string", "pattern": "^@[0-9]+$"},
+    },
+    "Sunset": {
+        "description": "a version marked for retirement: when it stops (RFC 8594, an HTTP date)",
+        "schema": TEXT,
+    },
+    "Link": {"description": "the changelog, for a version marked for retirement", "schema": TEXT},
 }
+EVERY_ANSWER = ("Deprecation", "Sunset", "Link")
+"""Headers any answer under /api may carry."""
 
 
 def _handlers(controller: type[Controller]) -> Iterator[tuple[str, HTTPRouteHandler]]:
@@ -72,16 +83,18 @@ def _operation_id(handler: HTTPRouteHandler, method: str, path: str) -> str:
 
 def _responses(spec: Operation, handler: HTTPRouteHandler) -> dict[str, Any]:
     summary = (handler.fn.__doc__ or "").strip().splitlines()[0]
-    headers = {"ETag": ref("ETag", "headers")} if spec.etag else None
-    out = {str(handler.status_code): answer(summary, json_body(ref(spec.answer)), headers)}
+    every = {name: ref(name, "headers") for name in EVERY_ANSWER}
+    headers = {"ETag": ref("ETag", "headers")} if spec.etag else {}
+    out = {
+        str(handler.status_code): answer(summary, json_body(ref(spec.answer)), {**headers, **every})
+    }
     for status, schemas in sorted(spec.errors.items()):
         if status == 429:
             content = {"text/plain": {"schema": TEXT}}
-            out["429"] = answer(
-                STATUS_TEXT[429], content, {"Retry-After": ref("Retry-After", "headers")}
-            )
+            retry = {"Retry-After": ref("Retry-After", "headers")}
+            out["429"] = answer(STATUS_TEXT[429], content, {**retry, **every})
         else:
-            out[str(status)] = answer(STATUS_TEXT[status], json_body(any_of(*schemas)))
+            out[str(status)] = answer(STATUS_TEXT[status], json_body(any_of(*schemas)), every)
     return out
 
 

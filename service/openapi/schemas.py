@@ -241,7 +241,15 @@ def resource_schemas(version: ApiVersion) -> dict[str, Any]:
             {
                 "status": TEXT,
                 "version": _object(
-                    "VersionInfo", {"requested": TEXT, "latest": TEXT}, ["requested", "latest"]
+                    "VersionInfo",
+                    {
+                        "requested": TEXT,
+                        "latest": TEXT,
+                        "deprecated": {"type": "string", "format": "date-time"},
+                        "sunset": DATE,
+                        "changelog": TEXT,
+                    },
+                    ["requested", "latest"],
                 ),
             },
             ["status", "version"],

@@ -38,13 +38,14 @@ class LiveApi:
 
 @pytest.fixture(scope="session")
 def live_api(database: Database) -> Iterator[LiveApi]:
-    """`trainees serve` on the test database (no rate limit to speak of), with a provider
-    whose two trainees each have a placement and a degree."""
+    """`trainees serve` on the test database (no rate limit to speak of, two versions marked
+    for retirement), with a provider whose two trainees each have a placement and a degree."""
     env = environment(
         DATABASE_URL=database.url,
         TRAINEES_RATE_LIMIT="100000000",
         TRAINEES_WRITE_POOL_SIZE="2",
         TRAINEES_READ_POOL_SIZE="2",
+        TRAINEES_VERSION_SUNSET="v0.1=2025-07-10,v2025.0=2026-08-11",  # their headers fuzzed too
     )
     log = Path(tempfile.mkdtemp(prefix="trainees-live-")) / "serve.log"
     server = Server(env, log)

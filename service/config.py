@@ -92,6 +92,7 @@ class Settings:
     worker_idle: float = 0.5
     version_sunsets: Mapping[str, date] = field(default_factory=dict)
     usage_flush_seconds: float = 10.0
+    seal_interval: int = 3600
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -116,4 +117,5 @@ class Settings:
             worker_idle=_seconds("TRAINEES_WORKER_IDLE", 0.5),
             version_sunsets=_sunsets("TRAINEES_VERSION_SUNSET"),
             usage_flush_seconds=_seconds("TRAINEES_USAGE_FLUSH_SECONDS", 10.0),
+            seal_interval=_int("TRAINEES_SEAL_INTERVAL", 3600, minimum=0),
         )

@@ -21,6 +21,7 @@ from domain.details import (
 from domain.errors import ConcurrentChange, NotFound
 from domain.rules import Candidate, Context, Policy, Register, School
 from domain.rules.catalogue import TRAINEE_RULES
+from domain.rules.nested import check_degrees_at_save
 from domain.rules.submission import check_submission
 from domain.rules.switches import Switch
 from domain.trainee import Trainee, trainee_uuid
@@ -105,6 +106,7 @@ def register_trainee(
     """Run the submission checks, register the trainee and submit it for a TRN."""
     c, known = new.candidate, new.context.register
     check_submission(c, new.context)
+    check_degrees_at_save(c.degrees, new.context, nested=True)
     now = datetime.now(UTC)
     trainee = Trainee.register(
         provider=provider,

@@ -104,12 +104,22 @@ def _plain_not_found(request: AnyRequest, exc: NotFoundException) -> Response[An
     return Response(content={"status_code": 404, "detail": "Not Found"}, status_code=404)
 
 
+def _route(request: AnyRequest) -> str:
+    """The route template (`/api/{version}/trainees/{trainee_id}`): logs name no record."""
+    return str(request.scope.get("path_template") or "unrouted")
+
+
 def _unexpected(request: AnyRequest, exc: Exception) -> Response[Any]:
     if isinstance(exc, InternalServerException) and "disconnected" in str(exc.detail):
         # the client went away mid-request: nothing failed here, and nobody reads the answer
-        log.info("client disconnected", extra={"path": request.url.path})
+        log.info("client disconnected", extra={"route": _route(request)})
         return Response(content=b"", status_code=499)
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # the formatter writes the exception's type and stack, never its message (it may hold values)
+    log.error(
+        "unhandled error",
+        exc_info=exc,
+        extra={"method": request.method, "route": _route(request)},
+    )
     return Response(content={"status": 500, "error": "Internal Server Error"}, status_code=500)
 
 

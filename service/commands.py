@@ -24,7 +24,7 @@ from domain.rules.catalogue import TRAINEE_RULES
 from domain.rules.nested import check_degrees_at_save
 from domain.rules.submission import check_submission
 from domain.rules.switches import Switch
-from domain.trainee import Trainee, trainee_uuid
+from domain.trainee import Trainee, could_be_slug, trainee_uuid
 from domain.values import Actor, ProviderRef
 from projections.trainee_view import trainee_document, trainee_row
 from service.eventstore import TraineeRegister
@@ -56,6 +56,8 @@ def save(register: TraineeRegister, trainee: Trainee) -> Written:
 def load(register: TraineeRegister, slug: str, provider_id: str | None) -> Trainee:
     """The provider's trainee with this id; another provider's trainee is not found
     (provider_id None: any provider's, for operators and the teacher-record system)."""
+    if not could_be_slug(slug):
+        raise NotFound
     try:
         trainee = register.get_trainee(trainee_uuid(slug))
     except AggregateNotFoundError:

@@ -11,6 +11,7 @@ import asyncpg
 from domain.rules import Partner, Register, School
 from domain.rules.cycles import known_cycle
 from domain.rules.formats import parse_date
+from domain.trainee import could_be_slug
 from projections.trainee_view import first_name_key
 
 STATUS_CONDITIONS = {
@@ -29,6 +30,8 @@ async def trainee_document(
     pool: asyncpg.Pool, provider_id: str, slug: str
 ) -> tuple[str, int] | None:
     """The stored document (JSON text) and version of the provider's trainee, if any."""
+    if not could_be_slug(slug):
+        return None
     row = await pool.fetchrow(
         "SELECT doc, version FROM trainees WHERE slug_key = $1 AND provider_id = $2",
         slug.lower(),
@@ -48,6 +51,11 @@ class TraineeFilter:
     page: int
     per_page: int
     descending: bool
+
+    @property
+    def offset(self) -> int:
+        """How many matches come before the page."""
+        return (self.page - 1) * self.per_page
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, t
         conditions.append("trn IS NOT NULL" if f.has_trn else "trn IS NULL")
     order = "DESC" if f.descending else "ASC"
     where = " AND ".join(conditions)
-    page_args = [*args, f.per_page, (f.page - 1) * f.per_page]
+    page_args = [*args, f.per_page, f.offset]
     rows = await pool.fetch(
         f"SELECT doc FROM trainees WHERE {where} ORDER BY updated_at {order}, id DESC"
         f" LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",

@@ -32,7 +32,7 @@ def if_match(request: AnyRequest) -> int | None:
     if not value:
         return None
     digits = value.strip().strip("W/").strip('"')
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise ApiError(
             412,
             {

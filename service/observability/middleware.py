@@ -37,7 +37,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def request_id(given: str | None) -> str:
     """The client's X-Request-Id when sensible, else a new one."""
-    if given and len(given) <= 64 and given.isprintable():
+    if given and len(given) <= 64 and given.isascii() and given.isprintable():
         return given
     return uuid.uuid4().hex
 
@@ -52,7 +52,7 @@ def version_of(path: str, versions: Mapping[str, ApiVersion] = VERSIONS) -> str:
 
 def too_large(length: str | None, limit: int) -> bool:
     """Whether a Content-Length announces more than the limit (a bad one is left to the app)."""
-    return bool(length and length.isdigit() and int(length) > limit)
+    return bool(length and length.isascii() and length.isdigit() and int(length) > limit)
 
 
 async def _answer(send: Send, status: int, body: bytes, media: bytes, **headers: str) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from litestar import Controller
 from litestar.handlers import HTTPRouteHandler
 
+from service.idempotency import METHODS as IDEMPOTENT_METHODS
 from service.openapi.document import TEXT, answer, any_of, document, json_body, ref, resolve
 from service.openapi.errors import error_schemas
 from service.openapi.operations import OPERATIONS, Operation, parameters
@@ -21,7 +23,7 @@ __all__ = ["endpoint_of", "openapi", "resolve", "trainee_schema"]
 
 _PARAM = re.compile(r"\{(\w+):\w+\}")
 STATUS_TEXT = {
-    400: "The body is not JSON",
+    400: "The body is not JSON, or the Idempotency-Key is no key",
     401: "No valid token",
     404: "Not found",
     409: "Conflict",
@@ -51,8 +53,24 @@ HEADERS = {
         "schema": TEXT,
     },
     "Link": {"description": "the changelog, for a version marked for retirement", "schema": TEXT},
+    "RateLimit-Policy": {
+        "description": "the rate limit (IETF RateLimit header fields draft): "
+        '`"default";q=<requests>;w=<seconds>`',
+        "required": True,
+        "schema": TEXT,
+    },
+    "RateLimit": {
+        "description": 'what is left of it: `"default";r=<requests left>;t=<seconds to the next '
+        "window>` (absent when the request could not be counted)",
+        "schema": TEXT,
+    },
+    "Idempotent-Replayed": {
+        "description": "`true` on the stored answer of an earlier request with the same "
+        "Idempotency-Key",
+        "schema": TEXT,
+    },
 }
-EVERY_ANSWER = ("Deprecation", "Sunset", "Link")
+EVERY_ANSWER = ("RateLimit-Policy", "RateLimit", "Deprecation", "Sunset", "Link")
 """Headers any answer under /api may carry."""
 
 
@@ -81,9 +99,10 @@ def _operation_id(handler: HTTPRouteHandler, method: str, path: str) -> str:
     return name
 
 
-def _responses(spec: Operation, handler: HTTPRouteHandler) -> dict[str, Any]:
+def _responses(spec: Operation, handler: HTTPRouteHandler, idempotent: bool) -> dict[str, Any]:
     summary = (handler.fn.__doc__ or "").strip().splitlines()[0]
-    every = {name: ref(name, "headers") for name in EVERY_ANSWER}
+    names = (*EVERY_ANSWER, *(["Idempotent-Replayed"] if idempotent else []))
+    every = {name: ref(name, "headers") for name in names}
     headers = {"ETag": ref("ETag", "headers")} if spec.etag else {}
     out = {
         str(handler.status_code): answer(summary, json_body(ref(spec.answer)), {**headers, **every})
@@ -102,14 +121,19 @@ def _operation(
     handler: HTTPRouteHandler, method: str, path: str, public: str, version: ApiVersion
 ) -> dict[str, Any]:
     spec = OPERATIONS[handler.handler_name]
+    idempotent = method in IDEMPOTENT_METHODS
+    if idempotent:  # a key that is no key is refused before the request is read
+        bad_key = (*spec.errors.get(400, ()), "ErrorList")
+        spec = replace(spec, errors={**spec.errors, 400: tuple(dict.fromkeys(bad_key))})
     operation: dict[str, Any] = {
         "operationId": _operation_id(handler, method, path),
         "summary": (handler.fn.__doc__ or "").strip().splitlines()[0],
         "security": [] if spec.public else [{"bearer": []}],
         "parameters": [ref(p, "parameters") for p in re.findall(r"\{(\w+)\}", public)]
         + list(spec.query)
-        + ([ref("If-Match", "parameters")] if spec.if_match else []),
-        "responses": _responses(spec, handler),
+        + ([ref("If-Match", "parameters")] if spec.if_match else [])
+        + ([ref("Idempotency-Key", "parameters")] if idempotent else []),
+        "responses": _responses(spec, handler, idempotent),
     }
     if spec.body:
         operation["requestBody"] = {"required": True, "content": json_body(ref(spec.body))}

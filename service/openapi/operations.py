@@ -149,6 +149,15 @@ def parameters() -> dict[str, Any]:
         "trainee_id": _path("trainee_id", "the trainee's id (case does not matter)"),
         "placement_id": _path("placement_id", "the placement's id"),
         "degree_id": _path("degree_id", "the degree's id"),
+        "Idempotency-Key": {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "description": "a key of the client's own for this request: a repeat with the same "
+            "key and request gets the first answer again (kept 24 hours, per token); the key "
+            "with another request answers 422, a repeat while the first runs 409",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+        },
         "If-Match": {
             "name": "If-Match",
             "in": "header",

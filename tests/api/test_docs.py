@@ -203,8 +203,13 @@ async def test_request_bodies_declare_what_the_service_requires(client):
     assert set(withdraw["required"]) == {"withdrawal_date", "trigger", "reasons", "future_interest"}
 
 
-async def test_etag_and_if_match_are_declared(client):
+async def test_etag_if_match_idempotency_and_rate_limit_headers_are_declared(client):
     document = (await client.get("/api-docs/v2026.1/openapi.json")).json()
+    for path, method, operation in operations(document):
+        keyed = {"$ref": "#/components/parameters/Idempotency-Key"} in operation["parameters"]
+        assert keyed == (method != "get"), (method, path)
+        for answer in operation["responses"].values():
+            assert "RateLimit-Policy" in answer["headers"], (method, path)
     shown = document["paths"][TRAINEE]["get"]["responses"]["200"]
     assert shown["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}
     patch = document["paths"][TRAINEE]["patch"]

@@ -77,8 +77,13 @@ def test_a_providers_workflow_through_the_generated_client(
     model = flow.g.model
     surname = "Client" + version.replace(".", "").replace("-", "")
 
-    created = flow.call("create_trainee", body=flow.new_trainee(last_name=surname))
+    body = flow.new_trainee(last_name=surname)
+    created = flow.call("create_trainee", body=body, idempotency_key=f"create-{surname}")
     assert created.status_code == 201, created.content
+    retried = flow.call("create_trainee", body=body, idempotency_key=f"create-{surname}")
+    assert retried.status_code == 201
+    assert retried.headers["idempotent-replayed"] == "true"
+    assert retried.parsed.data.trainee_id == created.parsed.data.trainee_id
     assert isinstance(created.parsed, model("TraineeResponse"))
     record = created.parsed.data
     assert isinstance(record, model("Trainee"))

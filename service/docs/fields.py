@@ -9,17 +9,13 @@ from typing import Any
 from service.docs.changes import where_changed
 from service.docs.html import as_json, esc
 from service.docs.reference import link
+from service.openapi import resolve as follow
 from service.versions import ApiVersion
 
 
 def resolve(schema: Mapping[str, Any], doc: Mapping[str, Any]) -> dict[str, Any]:
     """The schema a `$ref` points to inside the document (the schema itself otherwise)."""
-    while "$ref" in schema:
-        node: Any = doc
-        for part in str(schema["$ref"]).lstrip("#/").split("/"):
-            node = node[part]
-        schema = node
-    return dict(schema)
+    return follow(doc, schema)
 
 
 def type_of(schema: Mapping[str, Any], doc: Mapping[str, Any]) -> str:

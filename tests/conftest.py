@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+import hypothesis
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -17,6 +18,13 @@ from service import accounts
 from service.config import Settings
 from service.database import Database, embedded
 from service.schema import migrate
+
+# Property tests draw their inputs on a machine whose cores the database and the served
+# processes share: a slow draw there says nothing about the property.
+hypothesis.settings.register_profile(
+    "shared-cores", suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("shared-cores")
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,9 @@ class Written:
     changed: bool = True
 
 
-def save(register: TraineeRegister, trainee: Trainee) -> Written:
+def save(register: TraineeRegister, trainee: Trainee, **kwargs: Any) -> Written:
     try:
-        register.save(trainee, views=[trainee_row(trainee)])
+        register.save(trainee, views=[trainee_row(trainee, register.keyring)], **kwargs)
     except IntegrityError:
         raise ConcurrentChange from None
     except (OperationalError, InterfaceError):
@@ -51,9 +51,12 @@ def save(register: TraineeRegister, trainee: Trainee) -> Written:
     return Written(trainee_document(trainee), trainee.version)
 
 
-def load(register: TraineeRegister, slug: str, provider_id: str | None) -> Trainee:
+def load(
+    register: TraineeRegister, slug: str, provider_id: str | None, erased: bool = False
+) -> Trainee:
     """The provider's trainee with this id; another provider's trainee is not found
-    (provider_id None: any provider's, for operators and the teacher-record system)."""
+    (provider_id None: any provider's, for operators and the teacher-record system); an erased
+    trainee raises TraineeErased unless `erased` asks for it."""
     try:
         trainee = register.get_trainee(trainee_uuid(slug))
     except AggregateNotFoundError:
@@ -62,6 +65,8 @@ def load(register: TraineeRegister, slug: str, provider_id: str | None) -> Train
         raise StoreUnavailable from None
     if provider_id is not None and trainee.provider.provider_id != provider_id:
         raise NotFound
+    if not erased:
+        trainee.check_not_erased()
     return trainee
 
 

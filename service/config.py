@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -46,6 +46,11 @@ def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _path(name: str) -> Path | None:
+    raw = os.environ.get(name)
+    return Path(raw).resolve() if raw else None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the service, with its default."""
@@ -64,6 +69,8 @@ class Settings:
     ready_max_lag: int = 100_000
     worker_batch_size: int = 1000
     worker_idle: float = 0.5
+    master_key: str | None = field(default=None, repr=False)
+    master_key_file: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -86,4 +93,6 @@ class Settings:
             ready_max_lag=_int("TRAINEES_READY_MAX_LAG", 100_000, minimum=0),
             worker_batch_size=_int("TRAINEES_WORKER_BATCH_SIZE", 1000),
             worker_idle=_seconds("TRAINEES_WORKER_IDLE", 0.5),
+            master_key=os.environ.get("TRAINEES_MASTER_KEY") or None,
+            master_key_file=_path("TRAINEES_MASTER_KEY_FILE"),
         )

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import asyncpg
 
 from domain.rules import Partner, Register, School
 from domain.rules.cycles import known_cycle
 from domain.rules.formats import parse_date
-from projections.trainee_view import first_name_key
+from domain.errors import TraineeErased
+from projections.documents import splice
+from projections.trainee_view import email_key, first_name_key, last_name_key, row_aad
+from service.keyring import Keyring, open_sealed
 
 STATUS_CONDITIONS = {
     "course_not_yet_started": (
@@ -25,16 +28,34 @@ STATUS_CONDITIONS = {
 }
 
 
+_SELECT_DOC = (
+    "SELECT t.id, t.doc, t.sealed, t.erased_at, k.wrapped, k.master_key_id, t.version"
+    " FROM trainees t LEFT JOIN trainee_keys k ON k.trainee_id = t.id"
+)
+
+
+def opened(keyring: Keyring, row: asyncpg.Record) -> bytes:
+    """A read-model row's whole document: its sealed personal members opened and spliced in
+    (one AES-GCM call); TraineeErased for an erased trainee."""
+    if row[3] is not None:
+        raise TraineeErased(row[3])
+    doc: bytes = row[1].encode()
+    if row[2] is None:  # written before personal data was sealed, and not yet sealed
+        return doc
+    aead = keyring.opened(row[0], row[4], row[5])
+    if aead is None:
+        raise TraineeErased(datetime.now(UTC))
+    return splice(doc, open_sealed(aead, row[2], row_aad(row[0])))
+
+
 async def trainee_document(
-    pool: asyncpg.Pool, provider_id: str, slug: str
-) -> tuple[str, int] | None:
-    """The stored document (JSON text) and version of the provider's trainee, if any."""
+    pool: asyncpg.Pool, keyring: Keyring, provider_id: str, slug: str
+) -> tuple[bytes, int] | None:
+    """The document (JSON) and version of the provider's trainee, if any."""
     row = await pool.fetchrow(
-        "SELECT doc, version FROM trainees WHERE slug_key = $1 AND provider_id = $2",
-        slug.lower(),
-        provider_id,
+        f"{_SELECT_DOC} WHERE t.slug_key = $1 AND t.provider_id = $2", slug.lower(), provider_id
     )
-    return (row["doc"], row["version"]) if row else None
+    return (opened(keyring, row), row[6]) if row else None
 
 
 @dataclass(frozen=True)
@@ -54,13 +75,21 @@ class TraineeFilter:
 class Page:
     """One page of trainee documents and the total number of matches."""
 
-    documents: list[str]
+    documents: list[bytes]
     total: int
 
 
-async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, today: date) -> Page:
-    """The filtered, ordered page of the provider's trainees for one start cycle."""
-    conditions = ["provider_id = $1", "start_cycle_year = $2", "state <> 'draft'"]
+async def trainee_page(
+    pool: asyncpg.Pool, keyring: Keyring, provider_id: str, f: TraineeFilter, today: date
+) -> Page:
+    """The filtered, ordered page of the provider's trainees for one start cycle (erased
+    trainees are left out)."""
+    conditions = [
+        "provider_id = $1",
+        "start_cycle_year = $2",
+        "state <> 'draft'",
+        "erased_at IS NULL",
+    ]
     args: list[object] = [provider_id, f.cycle_year]
     if f.since is not None:
         args.append(f.since)
@@ -75,13 +104,13 @@ async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, t
             + ")"
         )
     if f.has_trn is not None:
-        conditions.append("trn IS NOT NULL" if f.has_trn else "trn IS NULL")
+        conditions.append("trn_key IS NOT NULL" if f.has_trn else "trn_key IS NULL")
     order = "DESC" if f.descending else "ASC"
     where = " AND ".join(conditions)
     page_args = [*args, f.per_page, (f.page - 1) * f.per_page]
     rows = await pool.fetch(
-        f"SELECT doc FROM trainees WHERE {where} ORDER BY updated_at {order}, id DESC"
-        f" LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
+        f"{_SELECT_DOC} WHERE {where}"
+        f" ORDER BY t.updated_at {order}, t.id DESC LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
         *page_args,
     )
     if not rows:
@@ -90,7 +119,7 @@ async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, t
         total = len(rows)  # the whole list fits on the first page: no need to count
     else:  # counted apart: a window over the rows would read every matching document
         total = await pool.fetchval(f"SELECT count(*) FROM trainees WHERE {where}", *args)
-    return Page([r["doc"] for r in rows], total)
+    return Page([opened(keyring, r) for r in rows], total)
 
 
 async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str]) -> Register:
@@ -118,24 +147,39 @@ async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str])
     return Register(schools=schools, partners=partners)
 
 
-async def duplicate_trainees(
-    pool: asyncpg.Pool, provider_id: str, values: Mapping[str, object]
-) -> list[str]:
-    """Documents of the provider's trainees a new record duplicates (domain.md 2.10)."""
+def identity_keys(keyring: Keyring, values: Mapping[str, object]) -> tuple[str | None, ...]:
+    """Keyed hashes of what the duplicate check compares: date of birth, last name, first
+    forename, email (as the read model stores them)."""
     born = parse_date(values.get("date_of_birth"))
+    h = keyring.keyed_hash
+    return (
+        h("date_of_birth", born.isoformat() if born else None),
+        h("last_name", last_name_key(str(values.get("last_name") or ""))),
+        h("first_name", first_name_key(str(values.get("first_names")))),
+        h("email", email_key(str(values.get("email") or ""))),
+    )
+
+
+async def duplicate_trainees(
+    pool: asyncpg.Pool, keyring: Keyring, provider_id: str, values: Mapping[str, object]
+) -> list[bytes]:
+    """Documents of the provider's trainees a new record duplicates (domain.md 2.10),
+    found by keyed hashes: the read model holds no plaintext to compare."""
+    born, last, first, email = identity_keys(keyring, values)
     cycle = known_cycle(parse_date(values.get("itt_start_date")))
     if born is None or cycle is None:
         return []
     rows = await pool.fetch(
-        "SELECT doc FROM trainees WHERE provider_id = $1 AND date_of_birth = $2"
-        " AND last_name_key = $3 AND start_cycle_year = $4 AND training_route = $5"
-        " AND (first_name_key = $6 OR email_key = $7) ORDER BY created_at, id",
+        f"{_SELECT_DOC} WHERE t.provider_id = $1 AND t.date_of_birth_key = $2"
+        " AND t.last_name_key = $3 AND t.start_cycle_year = $4 AND t.training_route = $5"
+        " AND (t.first_name_key = $6 OR t.email_key = $7) AND t.erased_at IS NULL"
+        " ORDER BY t.created_at, t.id",
         provider_id,
         born,
-        str(values.get("last_name") or "").strip().lower(),
+        last,
         cycle,
         str(values.get("training_route") or ""),
-        first_name_key(str(values.get("first_names"))),
-        str(values.get("email") or "").strip().lower(),
+        first,
+        email,
     )
-    return [r["doc"] for r in rows]
+    return [opened(keyring, r) for r in rows]

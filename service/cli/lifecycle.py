@@ -9,15 +9,15 @@ from datetime import date
 
 from domain.errors import NotFound, StateTransitionRefused
 from service import lifecycle
-from service.cli.common import database_for
+from service.cli.common import register_for
 from service.commands import Written
 from service.config import Settings
-from service.eventstore import TraineeRegister, open_register
+from service.eventstore import TraineeRegister
 from service.teacher_records import LocalTeacherRecords
 
 
 def _run(settings: Settings, args: argparse.Namespace, act: Callable[..., Written]) -> int:
-    register = open_register(database_for(settings), 1)
+    register = register_for(settings)
     try:
         written = act(register, LocalTeacherRecords(register, args.by))
     except NotFound:

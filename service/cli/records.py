@@ -9,16 +9,15 @@ import sys
 
 import msgspec
 
-from service.cli.common import database_for
+from service.cli.common import database_for, register_for
 from service.config import Settings
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     """Print a trainee's events in order."""
-    from service.eventstore import open_register
     from service.history import history, render_text
 
-    register = open_register(database_for(settings), 1)
+    register = register_for(settings)
     try:
         entries = history(register, args.trainee_id)
     finally:
@@ -39,12 +38,13 @@ def _progress(done: int, total: int) -> None:
 def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild every read model from the events; --verify compares instead of switching."""
     from projections.rebuild import rebuild
-    from service.eventstore import open_register
+
+    from service.eventstore import keyed_mapper
+    from service.keyring import master_keys
 
     database = database_for(settings)
-    register = open_register(database, 1)  # creates the events table on a new database
-    mapper = register.mapper
-    register.close()
+    register_for(settings, database).close()  # creates the events table on a new database
+    mapper = keyed_mapper(master_keys(settings))
     report = asyncio.run(
         rebuild(
             database.url,
@@ -65,7 +65,9 @@ def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int
         return 1 if report.differences else 0
     from service.cli.worker import rebuild_audit_log
 
-    return rebuild_audit_log(database.url, mapper, args.batch_size)
+    from service.eventstore import blind_mapper
+
+    return rebuild_audit_log(database.url, blind_mapper(), args.batch_size)
 
 
 def cmd_projections_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -73,9 +75,7 @@ def cmd_projections_status(args: argparse.Namespace, settings: Settings) -> int:
     from projections.rebuild import status
 
     database = database_for(settings)
-    from service.eventstore import open_register
-
-    open_register(database, 1).close()
+    register_for(settings, database).close()
     for row in asyncio.run(status(database.url)):
         print("  ".join(f"{k}={v}" for k, v in row.items()))
     return 0

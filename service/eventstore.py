@@ -109,9 +109,10 @@ class SealingMapper(TypedMapper):
         return state
 
 
-def keyed_mapper(master: MasterKeys) -> SealingMapper:
-    """A mapper whose keyring loads no key itself: a rebuild teaches it each batch's keys."""
-    return SealingMapper(MsgspecTranscoder(), Keyring(master))
+def keyed_mapper(master: MasterKeys, makes_keys: bool = False) -> SealingMapper:
+    """A mapper whose keyring loads no key itself: a rebuild or the backfill teaches it each
+    batch's keys (and the backfill makes those missing)."""
+    return SealingMapper(MsgspecTranscoder(), Keyring(master, makes_keys=makes_keys))
 
 
 def blind_mapper() -> SealingMapper:
@@ -137,6 +138,7 @@ class TraineeRegister(Application[UUID]):
         self.keyring = keyring
         super().__init__(env=env)
         keyring.store = PsycopgKeyStore(self)
+        keyring.makes_keys = True
         self.recorder.keyring = keyring  # type: ignore[attr-defined]
 
     def construct_mapper(self) -> Mapper[UUID]:

@@ -171,9 +171,12 @@ class Keyring:
     """The unwrapped data keys a process has used, the keys it made and has yet to store,
     and the deployment's hashing key."""
 
-    def __init__(self, master: MasterKeys, store: KeyStore | None = None) -> None:
+    def __init__(
+        self, master: MasterKeys, store: KeyStore | None = None, makes_keys: bool = False
+    ) -> None:
         self.master = master
         self.store = store
+        self.makes_keys = makes_keys
         self._aeads: dict[UUID, AESGCM | None] = {}
         self._opened: dict[bytes, AESGCM] = {}
         self._pending: dict[UUID, tuple[bytes, str, AESGCM]] = {}
@@ -209,9 +212,9 @@ class Keyring:
         return found
 
     def row_aead(self, trainee_id: UUID, first_event: bool = False) -> AESGCM | None:
-        """The cipher of the trainee's data; a new key when this keyring can store one, else
-        None for a trainee stored before personal data was sealed (a rebuild before the
-        backfill)."""
+        """The cipher of the trainee's data; a new key when this keyring makes keys (writers,
+        the backfill), else None for a trainee stored before personal data was sealed (a
+        rebuild before the backfill)."""
         made = self._pending.get(trainee_id)
         if made is not None:  # made for this write already (its row or other events)
             return made[2]
@@ -219,7 +222,7 @@ class Keyring:
             try:
                 found = self.aead(trainee_id)
             except KeyUnavailable:  # stored before personal data was sealed
-                if self.store is None:
+                if not self.makes_keys:
                     return None
             else:
                 if found is None:

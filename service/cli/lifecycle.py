@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from domain.errors import NotFound, StateTransitionRefused
+from domain.errors import NotFound, StateTransitionRefused, TraineeErased
 from service import lifecycle
 from service.cli.common import register_for
 from service.commands import Written
@@ -22,6 +22,9 @@ def _run(settings: Settings, args: argparse.Namespace, act: Callable[..., Writte
         written = act(register, LocalTeacherRecords(register, args.by))
     except NotFound:
         print(f"trainees: no trainee with id {args.trainee_id}", file=sys.stderr)
+        return 1
+    except TraineeErased:
+        print(f"trainees: trainee {args.trainee_id} was erased", file=sys.stderr)
         return 1
     except StateTransitionRefused:
         print(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -144,9 +144,7 @@ class TraineeDocument(msgspec.Struct, kw_only=True):
 
 def _part(name: str, keep: Callable[[str], bool]) -> type[msgspec.Struct]:
     """A struct of some of TraineeDocument's members, in its order."""
-    fields = [
-        (f.name, f.type) for f in msgspec.structs.fields(TraineeDocument) if keep(f.name)
-    ]
+    fields = [(f.name, f.type) for f in msgspec.structs.fields(TraineeDocument) if keep(f.name)]
     return msgspec.defstruct(name, fields, kw_only=True, module=__name__)
 
 

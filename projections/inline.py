@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -67,7 +68,8 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         )
         erase: Sequence[UUID] = kwargs.get("erase", ())
         keyring = self.keyring
-        new_keys = keyring.pending(e.originator_id for e in stored_events) if keyring else []
+        trainee_ids = [typing.cast(UUID, e.originator_id) for e in stored_events]
+        new_keys = keyring.pending(trainee_ids) if keyring else []
         if not new_keys and not erase:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:
                 curs.execute(APPEND, params, prepare=True)
@@ -75,7 +77,9 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         try:
             with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
                 if new_keys:
-                    curs.execute(STORE_KEYS, [list(column) for column in zip(*new_keys, strict=True)])
+                    curs.execute(
+                        STORE_KEYS, [list(column) for column in zip(*new_keys, strict=True)]
+                    )
                 curs.execute(APPEND, params, prepare=True)
                 ids = [row["trainees_append"] for row in curs.fetchall()]
                 if erase:

@@ -26,7 +26,7 @@ COLUMNS = (
     "provider_id",
     "version",
     "state",
-    "trn",
+    "trn_key",
     "itt_start_date",
     "start_cycle_year",
     "created_at",

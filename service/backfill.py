@@ -21,12 +21,9 @@ from service.sealing import SEALED, event_name, seal_state
 
 Progress = Callable[[int, int], None]
 
-_START = (
-    "INSERT INTO personal_data_backfill (id) VALUES (1) ON CONFLICT (id) DO NOTHING;"
-)
+_START = "INSERT INTO personal_data_backfill (id) VALUES (1) ON CONFLICT (id) DO NOTHING;"
 _NEXT = (
-    "SELECT id FROM trainees WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2"
-    " FOR UPDATE"
+    "SELECT id FROM trainees WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2 FOR UPDATE"
 )
 _EVENTS = (
     f"SELECT originator_id, originator_version, topic, state FROM {EVENTS_TABLE}"
@@ -116,7 +113,9 @@ async def _sealed_batch(
         }
         rows = fold(mapper, [r for r in records if r[0] in plain])
         if rows:
-            await conn.execute("DELETE FROM trainees WHERE id = ANY($1::uuid[])", [r[0] for r in rows])
+            await conn.execute(
+                "DELETE FROM trainees WHERE id = ANY($1::uuid[])", [r[0] for r in rows]
+            )
             await conn.copy_records_to_table("trainees", records=rows, columns=COLUMNS)
         await conn.execute(
             "UPDATE personal_data_backfill SET position = $1, sealed = sealed + $2 WHERE id = 1",

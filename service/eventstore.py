@@ -14,8 +14,8 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
-from domain.trainee import Trainee
 from domain.personal import PERSONAL_IN_EVENTS
+from domain.trainee import Trainee
 from projections.inline import DESTROY_KEYS
 from service.database import Database
 from service.keyring import Keyring, KeyRow, KeyStore, KeyUnavailable, MasterKeys
@@ -89,9 +89,10 @@ class SealingMapper(TypedMapper):
         if self.keyring is None:
             raise KeyUnavailable("events are written with a keyring")
         state = self.transcoder.decode(stored.state)
+        trainee_id = typing.cast(UUID, stored.originator_id)
         first = stored.originator_version == 1
-        aead = self.keyring.aead_for_writing(stored.originator_id, first)
-        if not seal_state(name, state, aead, stored.originator_id, stored.originator_version):
+        aead = self.keyring.aead_for_writing(trainee_id, first)
+        if not seal_state(name, state, aead, trainee_id, stored.originator_version):
             return stored
         return StoredEvent(
             originator_id=stored.originator_id,
@@ -103,7 +104,8 @@ class SealingMapper(TypedMapper):
     def decode_state(self, stored_event: StoredEvent) -> dict[str, Any]:
         state = super().decode_state(stored_event)
         if SEALED in state:
-            trainee_id, version = stored_event.originator_id, stored_event.originator_version
+            trainee_id = typing.cast(UUID, stored_event.originator_id)
+            version = stored_event.originator_version
             aead = None if self.keyring is None else self.keyring.aead(trainee_id)
             unseal_state(state, aead, trainee_id, version)
         return state

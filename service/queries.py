@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
+from domain.errors import TraineeErased
 from domain.rules import Partner, Register, School
 from domain.rules.cycles import known_cycle
 from domain.rules.formats import parse_date
-from domain.errors import TraineeErased
 from projections.documents import splice
 from projections.trainee_view import email_key, first_name_key, last_name_key, row_aad
 from service.keyring import Keyring, open_sealed

@@ -14,9 +14,7 @@ from service.keyring import MasterKeys, key_id, unwrap, wrap
 
 Progress = Callable[[int, int], None]
 
-_LEFT = (
-    "SELECT count(*) FROM trainee_keys WHERE wrapped IS NOT NULL AND master_key_id <> $1"
-)
+_LEFT = "SELECT count(*) FROM trainee_keys WHERE wrapped IS NOT NULL AND master_key_id <> $1"
 _BATCH = (
     "SELECT trainee_id, wrapped, master_key_id FROM trainee_keys"
     " WHERE wrapped IS NOT NULL AND master_key_id <> $1 ORDER BY trainee_id LIMIT $2"

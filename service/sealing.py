@@ -77,7 +77,9 @@ def unseal_state(
     if aead is None:
         values = {path: erased_value(path.rpartition(".")[2]) for path in fields}
     else:
-        plain = open_sealed(aead, base64.b64decode(sealed["data"]), _aad(trainee_id, version, fields))
+        plain = open_sealed(
+            aead, base64.b64decode(sealed["data"]), _aad(trainee_id, version, fields)
+        )
         values = msgspec.json.decode(plain)
     for path, value in values.items():
         container, _, field = path.rpartition(".")

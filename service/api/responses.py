@@ -66,7 +66,8 @@ def erased(at: datetime) -> ApiError:
     """410 for a trainee whose personal data was erased: the record is gone for providers."""
     day = at.date().isoformat()
     return ApiError(
-        410, errors("Gone", f"This trainee's personal data was erased on {day}; the record is closed")
+        410,
+        errors("Gone", f"This trainee's personal data was erased on {day}; the record is closed"),
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from service.bench.database import bench_master_keys
 from service.database import Database
 from service.eventstore import EVENTS_TABLE, open_register
 from service.history import history, render_text
@@ -90,7 +91,7 @@ async def settle(url: str) -> None:
 
 def history_times(database: Database, slug: str, repeat: int = 5) -> tuple[int, list[float]]:
     """Load and render a trainee's history `repeat` times: (events, seconds of each)."""
-    register = open_register(database, 1)
+    register = open_register(database, 1, bench_master_keys())
     try:
         times, count = [], 0
         for _ in range(repeat):

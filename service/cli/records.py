@@ -38,7 +38,6 @@ def _progress(done: int, total: int) -> None:
 def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild every read model from the events; --verify compares instead of switching."""
     from projections.rebuild import rebuild
-
     from service.eventstore import keyed_mapper
     from service.keyring import master_keys
 
@@ -64,7 +63,6 @@ def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int
         print(f"verify: {report.differences} rows differ between the live and rebuilt model")
         return 1 if report.differences else 0
     from service.cli.worker import rebuild_audit_log
-
     from service.eventstore import blind_mapper
 
     return rebuild_audit_log(database.url, blind_mapper(), args.batch_size)

@@ -10,8 +10,8 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper
 
 from service.cli.common import database_for, register_for
-from service.eventstore import blind_mapper
 from service.config import Settings
+from service.eventstore import blind_mapper
 from service.observability.logs import configure
 
 

@@ -99,7 +99,7 @@ def uuid_of(list_name: str, code: str | None) -> str | None:
 
 
 IQTS_ROUTE = "15"
-UNSUPPORTED_ROUTES = frozenset({"school_direct_tuition_fee"})  # code 02, refused by v2026.1
+UNSUPPORTED_ROUTES = frozenset({"school_direct_tuition_fee"})  # code 02, refused unless route_02
 PRIMARY_TEACHING = "primary teaching"
 PRIMARY_TEACHING_CODE = "100511"
 EARLY_YEARS_TEACHING = "early years teaching"
@@ -116,26 +116,26 @@ def route_name(code: str | None) -> str | None:
 
 
 def route_accepted(
-    code: str, start_year: int | None, v2026_1_routes: bool = True, route_02: bool = False
+    code: str, start_year: int | None, newer_routes: bool = True, route_02: bool = False
 ) -> bool:
     """Whether the route is taken for a trainee starting in the cycle of start_year (without
-    the v2026.1 routes, only those v2026.0 took; route_02: also school direct tuition fee, as
-    v2025.0 and older did)."""
+    newer_routes, not the iQTS, assessment-only, early-years and HPITT routes; route_02: also
+    school direct tuition fee)."""
     entry = code_list("training_route").by_code(code)
     if entry is None or not entry.valid_in(start_year):
         return False
     if entry.name in UNSUPPORTED_ROUTES:
         return route_02 and entry.name == "school_direct_tuition_fee"
-    return v2026_1_routes or route(entry.name).accepted_by_api_v2026_0
+    return newer_routes or route(entry.name).accepted_by_api_v2026_0
 
 
-def supported_route_codes(v2026_1_routes: bool = True, route_02: bool = False) -> list[str]:
-    """The route codes a version lists as valid, sorted as strings."""
+def supported_route_codes(newer_routes: bool = True, route_02: bool = False) -> list[str]:
+    """The route codes a policy lists as valid, sorted as strings."""
     return sorted(
         code
         for entry in code_list("training_route")
         for code in entry.hesa_codes
-        if route_accepted(code, None, v2026_1_routes, route_02)
+        if route_accepted(code, None, newer_routes, route_02)
     )
 
 

@@ -131,7 +131,7 @@ def _degree_item(degree: Degree) -> dict[str, object]:
 
 
 def rewrite_primary_subjects(values: dict[str, object]) -> dict[str, object]:
-    """v2025.0 and older: a primary course's first subject is primary teaching, the subjects
+    """An older behaviour: a primary course's first subject is primary teaching, the subjects
     sent shifted after it (a repeated primary teaching dropped, a fourth subject lost)."""
     ages = codes.age_range(str(values.get("course_age_range") or ""))
     if ages is None or ages[1] > 11:
@@ -237,6 +237,12 @@ def placement_address(urn: str | None, postcode: str | None, school: School | No
     return ", ".join(parts) or None
 
 
+def at_school(placement: Placement) -> bool:
+    """Whether the placement's name and postcode are a known school's (its address says so)."""
+    address = placement_address(placement.urn, placement.postcode, None)
+    return placement.address is not None and placement.address != address
+
+
 def build_placement(
     item: Mapping[str, object], at: datetime, school: School | None = None
 ) -> Placement:
@@ -266,16 +272,17 @@ def _known(list_name: str, code: str | None) -> str | None:
     return code if code and codes.uuid_of(list_name, code) else None
 
 
-def build_degree(item: Mapping[str, object], at: datetime) -> Degree:
-    """A new degree: UK ones keep no country, others no institution; unknown UK is Other UK."""
-    uk = is_uk_degree(item)
+def build_degree(item: Mapping[str, object], at: datetime, uk: bool | None = None) -> Degree:
+    """A degree: UK ones keep no country; an unknown UK institution is Other UK. An institution
+    makes a new degree UK; one moved abroad keeps its institution (uk: the locale decided)."""
+    uk = is_uk_degree(item) if uk is None else uk
     institution = _known("institution", codes.institution(text(item, "institution")))
     grade = _known("degree_grade", codes.grade(text(item, "grade")))
     subject = _known("degree_subject", text(item, "subject"))
     return Degree(
         degree_id=new_slug(),
         subject=subject,
-        institution=institution if uk else None,
+        institution=institution,
         country=None if uk else text(item, "country"),
         uk_degree=text(item, "uk_degree") if uk else None,
         non_uk_degree=None if uk else text(item, "non_uk_degree"),
@@ -283,11 +290,8 @@ def build_degree(item: Mapping[str, object], at: datetime) -> Degree:
         graduation_year=graduation_year(item.get("graduation_year")),
         other_grade=None,
         subject_uuid=codes.uuid_of("degree_subject", subject),
-        institution_uuid=(
-            (codes.uuid_of("institution", institution) or codes.other_uk_institution_id())
-            if uk
-            else None
-        ),
+        institution_uuid=codes.uuid_of("institution", institution)
+        or (codes.other_uk_institution_id() if uk else None),
         uk_degree_uuid=codes.uuid_of("degree_type", text(item, "uk_degree") if uk else None),
         grade_uuid=codes.uuid_of("degree_grade", grade),
         created_at=at,

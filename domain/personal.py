@@ -50,6 +50,9 @@ PERSONAL_IN_EVENTS: Mapping[str, Mapping[str, frozenset[str]]] = {
 }
 """Per event name: the attribute holding personal fields (SELF: the event itself) and which."""
 
+ERASED = "erased"
+"""What a history or an audit view shows in place of an erased personal value."""
+
 ERASED_VALUES: Mapping[str, object] = {"disabilities": {}}
 """What an erased field reads as, where None is not a value of its type."""
 

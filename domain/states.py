@@ -18,7 +18,8 @@ class State(StrEnum):
 
 
 COMPLETE = frozenset({State.RECOMMENDED_FOR_AWARD, State.WITHDRAWN, State.AWARDED})
-"""States in which v2026.1 refuses edits to the record, its placements and degrees."""
+"""States in which edits to the record, its placements and degrees are refused (when the policy
+says so)."""
 
 TRANSITIONS: dict[str, frozenset[State]] = {
     "submit_for_trn": frozenset({State.DRAFT, State.DEFERRED}),

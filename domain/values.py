@@ -7,7 +7,9 @@ from datetime import date, datetime
 import msgspec
 
 
-class Actor(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class Actor(
+    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+):
     """Who caused an event: an API client (provider and token) or an operator."""
 
     source: str
@@ -18,14 +20,14 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     operator: str | None = None
 
 
-class ProviderRef(msgspec.Struct, frozen=True, kw_only=True):
+class ProviderRef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The training provider that owns a trainee."""
 
     provider_id: str
     ukprn: str
 
 
-class Placement(msgspec.Struct, frozen=True, kw_only=True):
+class Placement(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A school placement of the trainee."""
 
     placement_id: str
@@ -37,7 +39,7 @@ class Placement(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
 
 
-class Degree(msgspec.Struct, frozen=True, kw_only=True):
+class Degree(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A previous degree of the trainee, held as HESA codes."""
 
     degree_id: str
@@ -57,7 +59,7 @@ class Degree(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
 
 
-class Withdrawal(msgspec.Struct, frozen=True, kw_only=True):
+class Withdrawal(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Why and when a trainee left the course."""
 
     date: date
@@ -76,8 +78,8 @@ class Erasure(msgspec.Struct, frozen=True, kw_only=True):
     ticket: str | None = None
 
 
-class TraineeRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """The trainee's personal, course and funding details, in HESA codes (v2026.1 meaning)."""
+class TraineeRecord(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The trainee's personal, course and funding details, in HESA codes (the domain's meaning)."""
 
     first_names: str | None = None
     middle_names: str | None = None
@@ -143,7 +145,13 @@ def _partial_record_type() -> type[msgspec.Struct]:
         for info in msgspec.structs.fields(TraineeRecord)
     ]
     return msgspec.defstruct(
-        "RecordChanges", fields, frozen=True, kw_only=True, omit_defaults=True, module=__name__
+        "RecordChanges",
+        fields,
+        frozen=True,
+        kw_only=True,
+        omit_defaults=True,
+        forbid_unknown_fields=True,
+        module=__name__,
     )
 
 

@@ -1,4 +1,4 @@
-"""The trainee document: a trainee as the head API version (v2026.1) renders it."""
+"""The trainee document, in the domain's vocabulary (the newest version renders it as is)."""
 
 from __future__ import annotations
 
@@ -68,9 +68,10 @@ class DegreeDocument(msgspec.Struct, kw_only=True):
 
 
 class TraineeDocument(msgspec.Struct, kw_only=True):
-    """A trainee as the head version (v2026.1) renders it; `disabilityN` keys follow
-    disability_disclosure, one per code sent. The personal members (domain.personal) come
-    first after the id, so that the read model can keep them sealed apart and splice them in."""
+    """A trainee in the domain's vocabulary (the newest version renders it as is);
+    `disabilityN` keys follow disability_disclosure, one per code sent. The personal members
+    (domain.personal) come first after the id, so that the read model can keep them sealed
+    apart and splice them in."""
 
     trainee_id: str
     provider_trainee_id: str | None
@@ -186,7 +187,7 @@ def _stamp(value: datetime) -> str:
 
 
 def _document_fields(trainee: Trainee) -> dict[str, Any]:
-    """The members of the trainee's document (head version), but its disabilityN keys."""
+    """The members of the trainee's document (domain vocabulary), but its disabilityN keys."""
     r = trainee.record
     route = r.training_route
     w = trainee.withdrawal
@@ -263,12 +264,12 @@ def _document_fields(trainee: Trainee) -> dict[str, Any]:
 
 
 def document_struct(trainee: Trainee) -> TraineeDocument:
-    """The trainee as the head version (v2026.1) renders it, but its disabilityN keys."""
+    """The trainee in the domain's vocabulary, but its disabilityN keys."""
     return TraineeDocument(**_document_fields(trainee))
 
 
 def trainee_document(trainee: Trainee) -> dict[str, Any]:
-    """The trainee as the head version (v2026.1) renders it, as a plain mapping."""
+    """The trainee in the domain's vocabulary, as a plain mapping."""
     out: dict[str, Any] = msgspec.json.decode(document_json(trainee))
     return out
 

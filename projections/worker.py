@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from uuid import UUID
 
 import asyncpg
 from eventsourcing.persistence import Mapper
 
 from projections import audit_log
+from service.audit import seals
 from service.eventstore import EVENTS_TABLE
 
 ASYNCHRONOUS = (audit_log.NAME,)
@@ -48,11 +50,27 @@ async def _hold_lock(conn: asyncpg.Connection, name: str, stop: asyncio.Event) -
     return False
 
 
+async def _seal(conn: asyncpg.Connection) -> None:
+    """Seal the store when events were appended since the last seal."""
+    sealed = await seals.seal(conn, only_if_changed=True)
+    if sealed is not None:
+        log.info("store sealed", extra={"seal": sealed.id, "position": sealed.position})
+
+
 async def _follow(
-    dsn: str, mapper: Mapper[UUID], stop: asyncio.Event, *, once: bool, batch: int, idle: float
+    dsn: str,
+    mapper: Mapper[UUID],
+    stop: asyncio.Event,
+    *,
+    once: bool,
+    batch: int,
+    idle: float,
+    seal_every: int,
 ) -> int:
-    """One connection's life: take the lock, then apply batches; events applied."""
+    """One connection's life: take the lock, then apply batches, sealing the store every
+    seal_every seconds once caught up (0: never); events applied."""
     applied = 0
+    sealed_at = -float("inf")
     appended = asyncio.Event()
     conn = await asyncpg.connect(dsn, timeout=10)
     try:
@@ -67,10 +85,13 @@ async def _follow(
             applied += count
             if count:
                 log.debug("batch applied", extra={"projection": audit_log.NAME, "events": count})
-            elif once:
+                continue
+            if seal_every and (once or time.monotonic() - sealed_at >= seal_every):
+                await _seal(conn)
+                sealed_at = time.monotonic()
+            if once:
                 break
-            else:
-                await _pause(idle, stop, appended)
+            await _pause(idle, stop, appended)
     finally:
         await conn.close()  # also releases the lock
     return applied
@@ -84,12 +105,16 @@ async def run(
     once: bool = False,
     batch: int = 1000,
     idle: float = 0.5,
+    seal_every: int = 0,
 ) -> int:
-    """Keep the asynchronous projections up to date until stopped (or caught up, with once)."""
+    """Keep the asynchronous projections up to date until stopped (or caught up, with once),
+    sealing the event store every seal_every seconds (0: never)."""
     applied = 0
     while not stop.is_set():
         try:
-            applied += await _follow(dsn, mapper, stop, once=once, batch=batch, idle=idle)
+            applied += await _follow(
+                dsn, mapper, stop, once=once, batch=batch, idle=idle, seal_every=seal_every
+            )
             if once:
                 break
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

@@ -75,11 +75,14 @@ async def issue_token(
 
 
 async def revoke_token(conn: asyncpg.Connection, token_id: str) -> None:
-    """Revoke a token by its id; refuses an unknown or already revoked token."""
+    """Revoke a token (a provider's or an auditor's) by its id; refuses an unknown or already
+    revoked token."""
+    from service.audit.tokens import revoke_audit_token
+
     status = await conn.execute(
         "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", token_id
     )
-    if status == "UPDATE 0":
+    if status == "UPDATE 0" and not await revoke_audit_token(conn, token_id):
         raise AccountError(f"no active token with id {token_id}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -34,7 +34,7 @@ from service.api.responses import (
 )
 from service.api.routes import CONTROLLERS
 from service.commands import StoreUnavailable
-from service.config import Settings
+from service.config import SettingError, Settings
 from service.database import Database
 from service.eventstore import TraineeRegister, open_register
 from service.keyring import load_hash_key, master_keys
@@ -44,7 +44,9 @@ from service.observability.middleware import Edge, too_large_body
 from service.observability.probes import PROBES
 from service.ratelimit import sweep
 from service.timeouts import DeadlineExecutor, bound_write_waits, read_pool
-from service.versions import HEAD, VERSIONS
+from service.usage import VersionUsage, flush_every
+from service.versions import VERSIONS, ApiVersion, head_of
+from service.versions.retirement import retirements
 
 log = logging.getLogger("trainees")
 
@@ -65,7 +67,8 @@ def _api_error(request: AnyRequest, exc: ApiError) -> Response[Any]:
 def _domain_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     """Each domain refusal maps to exactly one HTTP answer here."""
     if isinstance(exc, ValidationFailed):
-        version = VERSIONS.get(request.path_params.get("version", ""), HEAD)
+        versions = request.app.state.versions
+        version = versions.get(request.path_params.get("version", ""), head_of(versions))
         return _answer(unprocessable(exc.problems, version))
     if isinstance(exc, StateTransitionRefused):
         return _answer(STATE_TRANSITION)
@@ -120,11 +123,20 @@ def _unexpected(request: AnyRequest, exc: Exception) -> Response[Any]:
     return Response(content={"status": 500, "error": "Internal Server Error"}, status_code=500)
 
 
-def create_app(settings: Settings, database: Database) -> Litestar:
-    """The API application for one database."""
+def create_app(
+    settings: Settings, database: Database, versions: Mapping[str, ApiVersion] = VERSIONS
+) -> Litestar:
+    """The API application for one database, serving a chain of versions (by default the
+    published ones)."""
+    if settings.current_version not in versions:
+        raise SettingError(f"TRAINEES_CURRENT_VERSION {settings.current_version!r} is not served")
+    for marked in settings.version_sunsets:
+        if marked not in versions:
+            raise SettingError(f"TRAINEES_VERSION_SUNSET names {marked!r}, which is not served")
     configure(settings.log_level)
     metrics = Metrics()
     master = master_keys(settings)  # refuses to start without a master key where one is needed
+    usage = VersionUsage()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -144,11 +156,16 @@ def create_app(settings: Settings, database: Database) -> Litestar:
         _count_events(app.state.register, metrics)
         every = max(60, 2 * settings.rate_limit_window)
         sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))
+        flusher = asyncio.create_task(
+            flush_every(usage, app.state.read_pool, settings.usage_flush_seconds)
+        )
         gc.freeze()  # what start-up built lives as long as the process: collections skip it
         try:
             yield
         finally:
             sweeper.cancel()
+            flusher.cancel()
+            await usage.flush(app.state.read_pool)
             app.state.executor.shutdown(wait=True)
             app.state.register.close()
             await app.state.read_pool.close()
@@ -179,6 +196,8 @@ def create_app(settings: Settings, database: Database) -> Litestar:
         logging_config=None,  # the service's own JSON logs (service.observability.logs)
         openapi_config=None,
     )
-    edge: ASGIApp = Edge(app.asgi_handler, settings, metrics)
+    app.state.versions = versions
+    app.state.retirements = retirements(versions, settings.version_sunsets)
+    edge: ASGIApp = Edge(app.asgi_handler, settings, metrics, versions, usage)
     app.asgi_handler = edge  # outermost: sees every request, routed or not
     return app

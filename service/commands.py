@@ -19,9 +19,10 @@ from domain.details import (
     validate,
 )
 from domain.errors import ConcurrentChange, NotFound
-from domain.rules import Candidate, Context, Register, School
+from domain.rules import Candidate, Context, Policy, Register, School
 from domain.rules.catalogue import TRAINEE_RULES
 from domain.rules.submission import check_submission
+from domain.rules.switches import Switch
 from domain.trainee import Trainee, trainee_uuid
 from domain.values import Actor, ProviderRef
 from projections.trainee_view import trainee_document, trainee_row
@@ -84,14 +85,13 @@ def check_new_trainee(
     disabilities: Mapping[str, str],
     placements: Sequence[Mapping[str, object]],
     degrees: Sequence[Mapping[str, object]],
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
     known: Register,
-    messages: Mapping[str, str] | None = None,
 ) -> NewTrainee:
     """Validate a new record with the attribute rules (pure; runs before the duplicate check)."""
-    context = Context(today, rules_off, messages or {}, known)
-    rewrite = context.on("primary_subject_rewrite")
+    context = Context(today, policy, known)
+    rewrite = context.on(Switch.PRIMARY_SUBJECT_REWRITE)
     new = NewTrainee(
         candidate(None, sent, disabilities, placements, degrees, rewrite_primary=rewrite), context
     )
@@ -135,26 +135,25 @@ def update_trainee(
     sent: Mapping[str, object],
     disabilities: Mapping[str, str],
     actor: Actor,
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
     expected_version: int | None,
     known: Register | None = None,
-    messages: Mapping[str, str] | None = None,
 ) -> Written:
     """Merge the sent fields into the record, re-validate the whole, record what changed."""
     trainee = load(register, slug, provider_id)
     if expected_version is not None and expected_version != trainee.version:
         raise ConcurrentChange
-    restricted = "edits_refused_when_complete" not in rules_off
+    restricted = policy.on(Switch.EDITS_REFUSED_WHEN_COMPLETE)
     trainee.check_editable(refuse_when_complete=restricted)
     known = known or Register()
-    context = Context(today, rules_off, messages or {}, known)
-    rewrite = context.on("primary_subject_rewrite")
+    context = Context(today, policy, known)
+    rewrite = context.on(Switch.PRIMARY_SUBJECT_REWRITE)
     c = candidate(
         trainee.record, sent, disabilities, degrees=trainee.degrees, rewrite_primary=rewrite
     )
     validate(TRAINEE_RULES, c, context)
-    if context.on("submission_on_update"):
+    if context.on(Switch.SUBMISSION_ON_UPDATE):
         check_submission(c, context)
     changed = trainee.change_details(
         record=build_record(resolved(c, known), c.disabilities),

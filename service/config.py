@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+
+from service.versions import HEAD, VERSIONS
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -51,6 +55,28 @@ def _path(name: str) -> Path | None:
     return Path(raw).resolve() if raw else None
 
 
+def _version(name: str, default: str) -> str:
+    value = os.environ.get(name) or default
+    if value not in VERSIONS:
+        served = ", ".join(VERSIONS)
+        raise SettingError(f"{name} must be a served version ({served}), got {value!r}")
+    return value
+
+
+def _sunsets(name: str) -> dict[str, date]:
+    """`v2025.0=2026-08-11,...`: the day each named version stops being served."""
+    sunsets: dict[str, date] = {}
+    for entry in filter(None, (e.strip() for e in (os.environ.get(name) or "").split(","))):
+        version, _, day = entry.partition("=")
+        if version.strip() not in VERSIONS:
+            raise SettingError(f"{name} names {version.strip()!r}, which is no served version")
+        try:
+            sunsets[version.strip()] = date.fromisoformat(day.strip())
+        except ValueError:
+            raise SettingError(f"{name} needs VERSION=YYYY-MM-DD entries, got {entry!r}") from None
+    return sunsets
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the service, with its default."""
@@ -69,6 +95,9 @@ class Settings:
     ready_max_lag: int = 100_000
     worker_batch_size: int = 1000
     worker_idle: float = 0.5
+    version_sunsets: Mapping[str, date] = field(default_factory=dict)
+    usage_flush_seconds: float = 10.0
+    seal_interval: int = 3600
     master_key: str | None = field(default=None, repr=False)
     master_key_file: Path | None = None
 
@@ -83,7 +112,7 @@ class Settings:
             data_dir=Path(os.environ.get("TRAINEES_DATA_DIR") or "var").resolve(),
             write_pool_size=_int("TRAINEES_WRITE_POOL_SIZE", 8),
             read_pool_size=_int("TRAINEES_READ_POOL_SIZE", 8),
-            current_version=os.environ.get("TRAINEES_CURRENT_VERSION") or "v2026.1",
+            current_version=_version("TRAINEES_CURRENT_VERSION", HEAD.name),
             log_level=_choice("TRAINEES_LOG_LEVEL", "info", LOG_LEVELS),
             rate_limit=_int("TRAINEES_RATE_LIMIT", 100),
             rate_limit_window=_int("TRAINEES_RATE_LIMIT_WINDOW", 60),
@@ -93,6 +122,9 @@ class Settings:
             ready_max_lag=_int("TRAINEES_READY_MAX_LAG", 100_000, minimum=0),
             worker_batch_size=_int("TRAINEES_WORKER_BATCH_SIZE", 1000),
             worker_idle=_seconds("TRAINEES_WORKER_IDLE", 0.5),
+            version_sunsets=_sunsets("TRAINEES_VERSION_SUNSET"),
+            usage_flush_seconds=_seconds("TRAINEES_USAGE_FLUSH_SECONDS", 10.0),
+            seal_interval=_int("TRAINEES_SEAL_INTERVAL", 3600, minimum=0),
             master_key=os.environ.get("TRAINEES_MASTER_KEY") or None,
             master_key_file=_path("TRAINEES_MASTER_KEY_FILE"),
         )

@@ -43,27 +43,42 @@ def _state_type(cls: type) -> type[msgspec.Struct]:
         for name, hint in hints.items()
         if name not in _SKIPPED and typing.get_origin(hint) is not ClassVar
     ]
-    return msgspec.defstruct(f"{cls.__qualname__}State", fields, kw_only=True)
+    return msgspec.defstruct(
+        f"{cls.__qualname__}State", fields, kw_only=True, forbid_unknown_fields=True
+    )
+
+
+class StoredEventError(ValueError):
+    """A stored event that does not fit its class: a field renamed or dropped without an
+    upcaster, or one the class never had."""
+
+
+def decode_state(cls: type, state: dict[str, Any]) -> dict[str, Any]:
+    """A stored event's attributes, upcast to the class's version and typed strictly: an
+    unknown or missing field is an error, never a silent drop."""
+    class_version = getattr(cls, "class_version", 1)
+    from_version = state.pop("class_version", 1)
+    while from_version < class_version:
+        getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+        from_version += 1
+    try:
+        typed = msgspec.convert(state, _state_type(cls))
+    except msgspec.ValidationError as exc:
+        raise StoredEventError(f"{cls.__qualname__} v{class_version}: {exc}") from None
+    return {name: getattr(typed, name) for name in typed.__struct_fields__}
 
 
 class TypedMapper(Mapper[UUID]):
     """Restores each event attribute to its annotated type after upcasting the stored dict."""
 
-    def decode_state(self, stored_event: StoredEvent) -> dict[str, Any]:
+    def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
         """The stored event's attributes as plain values."""
         state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         return state
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         cls = resolve_topic(stored_event.topic)
-        state = self.decode_state(stored_event)
-        class_version = getattr(cls, "class_version", 1)
-        from_version = state.pop("class_version", 1)
-        while from_version < class_version:
-            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
-            from_version += 1
-        typed = msgspec.convert(state, _state_type(cls))
-        event_state = {name: getattr(typed, name) for name in typed.__struct_fields__}
+        event_state = decode_state(cls, self.stored_state(stored_event))
         event_state["originator_id"] = stored_event.originator_id
         event_state["originator_version"] = stored_event.originator_version
         domain_event = object.__new__(cls)
@@ -101,8 +116,8 @@ class SealingMapper(TypedMapper):
             state=self.transcoder.encode(state),
         )
 
-    def decode_state(self, stored_event: StoredEvent) -> dict[str, Any]:
-        state = super().decode_state(stored_event)
+    def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
+        state = super().stored_state(stored_event)
         if SEALED in state:
             trainee_id = typing.cast(UUID, stored_event.originator_id)
             version = stored_event.originator_version

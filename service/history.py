@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.personal import ERASED
 from domain.trainee import trainee_uuid
 from domain.values import Actor, changed_fields
 from service.eventstore import TraineeRegister
@@ -35,10 +36,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
-
-
-ERASED = "erased"
-"""What the history shows in place of a personal value whose key was destroyed."""
 
 
 def _mark_erased(data: dict[str, Any], paths: list[str]) -> None:
@@ -76,6 +73,7 @@ def history(register: TraineeRegister, slug: str) -> list[dict[str, Any]]:
 
 
 def _key_destroyed(register: TraineeRegister, trainee_id: UUID) -> bool:
+    register.keyring.forget(trainee_id)  # what is stored now, not what this process saw
     try:
         return register.keyring.aead(trainee_id) is None
     except KeyUnavailable:  # stored before personal data was sealed

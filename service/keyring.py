@@ -347,7 +347,9 @@ def load_master_keys(
     return MasterKeys(read_key_file(path), source=path)
 
 
-async def load_keys(conn: asyncpg.Connection, keyring: Keyring, ids: Iterable[UUID]) -> None:
+async def load_keys(
+    conn: asyncpg.Connection | asyncpg.Pool, keyring: Keyring, ids: Iterable[UUID]
+) -> None:
     """Teach the keyring the stored keys of these trainees (a rebuild's or worker's batch)."""
     rows = await conn.fetch(
         "SELECT trainee_id, wrapped, master_key_id FROM trainee_keys"

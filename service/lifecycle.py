@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 
 from domain.details import validate
 from domain.errors import StateTransitionRefused
-from domain.rules import Candidate, Context
+from domain.rules import Candidate, Context, Policy
 from domain.rules.formats import parse_date
 from domain.rules.lifecycle import (
     DEFERRAL_RULES,
@@ -34,7 +34,7 @@ def withdraw(
     slug: str,
     sent: Mapping[str, object],
     actor: Actor,
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
 ) -> Written:
     """Withdraw the trainee: state first (StateTransitionError), then every field rule."""
@@ -42,7 +42,7 @@ def withdraw(
     if not trainee.can_withdraw(today):
         raise StateTransitionRefused
     candidate = Candidate({**sent, "itt_start_date": trainee.record.itt_start_date}, {})
-    validate(WITHDRAWAL_RULES, candidate, Context(today=today, switched_off=rules_off))
+    validate(WITHDRAWAL_RULES, candidate, Context(today=today, policy=policy))
     withdrawal_date = parse_date(_text(sent, "withdrawal_date"))
     assert withdrawal_date is not None  # guaranteed by the rules above
     trainee.withdraw(
@@ -67,12 +67,12 @@ def defer(
     slug: str,
     sent: Mapping[str, object],
     actor: Actor,
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
 ) -> Written:
     """Defer the trainee; the state is checked only once the fields are valid."""
     trainee = load(register, slug, provider_id)
-    context = Context(today=today, switched_off=rules_off)
+    context = Context(today=today, policy=policy)
     validate(DEFERRAL_RULES, Candidate(sent, {}), context)
     validate(DEFERRAL_STATE_RULES, Candidate({"state": str(trainee.state)}, {}), context)
     defer_date = parse_date(_text(sent, "defer_date"))
@@ -88,7 +88,7 @@ def recommend(
     slug: str,
     sent: Mapping[str, object],
     actor: Actor,
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
 ) -> Written:
     """Recommend the trainee for QTS or EYTS; every problem is reported together."""
@@ -103,7 +103,7 @@ def recommend(
     validate(
         RECOMMENDATION_RULES,
         Candidate({**sent, **facts}, {}),
-        Context(today=today, switched_off=rules_off),
+        Context(today=today, policy=policy),
     )
     outcome = parse_date(_text(sent, "qts_standards_met_date"))
     assert outcome is not None  # guaranteed by the rules above

@@ -200,7 +200,7 @@ def openapi(name: str) -> dict[str, Any]:
                 if body and method != "GET":
                     operation["requestBody"] = body
                 paths.setdefault(public, {})[method.lower()] = operation
-    summary = "; ".join(c.summary for c in version.changes) or "the current version"
+    summary = version.summary
     return {
         "openapi": "3.1.0",
         "info": {

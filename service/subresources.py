@@ -9,9 +9,16 @@ from typing import Any
 
 import msgspec
 
-from domain.details import DEGREE_FIELDS, PLACEMENT_FIELDS, build_degree, build_placement
+from domain.details import (
+    DEGREE_FIELDS,
+    PLACEMENT_FIELDS,
+    at_school,
+    build_degree,
+    build_placement,
+)
 from domain.errors import DuplicateDegree, ValidationFailed
-from domain.rules import Context, School
+from domain.rules import Context, Policy, School
+from domain.rules.nested import is_uk_degree
 from domain.rules.subresources import degree_body_problems, duplicates_of, placement_body_problems
 from domain.values import Actor, Degree, Placement
 from projections.trainee_view import degree_document, placement_document, trainee_document
@@ -37,8 +44,9 @@ def _check_placement(item: Mapping[str, object], school: School | None) -> None:
         raise ValidationFailed(problems)
 
 
-def _check_degree(item: Mapping[str, object], today: date, rules_off: frozenset[str]) -> None:
-    problems = degree_body_problems(item, Context(today=today, switched_off=rules_off))
+def _check_degree(item: Mapping[str, object], today: date, policy: Policy) -> None:
+    # the degree endpoints word their code errors as the newest version does, in every version
+    problems = degree_body_problems(item, Context(today=today, policy=Policy(off=policy.off)))
     if problems:
         raise ValidationFailed(problems)
 
@@ -79,6 +87,9 @@ def change_placement(
     trainee.check_editable(refuse_when_complete=restricted)
     current = trainee.placement(placement_id)
     item = {**{k: getattr(current, k) for k in PLACEMENT_FIELDS}, **_only(sent, PLACEMENT_FIELDS)}
+    if "urn" in sent and school is None and at_school(current):
+        # leaving a school: the name and postcode were the school's, not the placement's
+        item["name"], item["postcode"] = sent.get("name"), sent.get("postcode")
     _check_placement(item, school)
     rebuilt = build_placement(item, datetime.now(UTC), school)
     placement = msgspec.structs.replace(
@@ -113,14 +124,14 @@ def add_degree(
     sent: Mapping[str, object],
     actor: Actor,
     restricted: bool,
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
 ) -> Change:
     """Add a degree unless the trainee already has the same one."""
     trainee = load(register, slug, provider_id)
     trainee.check_editable(refuse_when_complete=restricted)
     item = _only(sent, DEGREE_FIELDS)
-    _check_degree(item, today, rules_off)
+    _check_degree(item, today, policy)
     degree = build_degree(item, datetime.now(UTC))
     _refuse_duplicate(degree, trainee.degrees)
     trainee.add_degree(degree=degree, actor=actor, restricted=restricted)
@@ -136,7 +147,7 @@ def change_degree(
     sent: Mapping[str, object],
     actor: Actor,
     restricted: bool,
-    rules_off: frozenset[str],
+    policy: Policy,
     today: date,
 ) -> Change:
     """Change the degree's fields that were sent; the UK or non-UK type decides the locale."""
@@ -144,14 +155,15 @@ def change_degree(
     trainee.check_editable(refuse_when_complete=restricted)
     current = trainee.degree(degree_id)
     item = {**{k: getattr(current, k) for k in DEGREE_FIELDS}, **_only(sent, DEGREE_FIELDS)}
+    locale = item  # what decides UK or not: a stored institution does not keep a degree in the UK
     if "non_uk_degree" in sent and "uk_degree" not in sent:
         item["uk_degree"] = None
-        item["institution"] = None
+        locale = {**item, "institution": sent.get("institution")}
     if "uk_degree" in sent and "non_uk_degree" not in sent:
         item["non_uk_degree"] = None
         item["country"] = None
-    _check_degree(item, today, rules_off)
-    rebuilt = build_degree(item, datetime.now(UTC))
+    _check_degree(locale, today, policy)
+    rebuilt = build_degree(item, datetime.now(UTC), uk=is_uk_degree(locale))
     degree = msgspec.structs.replace(
         rebuilt, degree_id=current.degree_id, created_at=current.created_at
     )

@@ -1,4 +1,4 @@
-"""The body of GET /api/v2026.1/reference-data, built from the packaged code lists."""
+"""The body of GET /reference-data, built from the packaged code lists."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation rules for a trainee record: each a named check that a version may switch off."""
+"""Validation rules for a trainee record: each a named check that a policy may switch off."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.errors import Problem
+from domain.rules.switches import OLDER_BEHAVIOURS, Switch, Wording
 
 
 @dataclass(frozen=True)
@@ -67,34 +68,38 @@ class Candidate:
         return text if text.strip() else None
 
 
-OLDER_BEHAVIOURS = frozenset(
-    {
-        "route_02",
-        "primary_subject_rewrite",
-        "submission_on_update",
-        "funding_v1_0_pre",
-        "itt_qualification_aim_integer_bug",
-    }
-)
-"""Behaviours only older API versions have: off unless a version switches them on."""
+@dataclass(frozen=True)
+class Policy:
+    """How a request is judged: the switches its API version turned and its rule wordings."""
+
+    off: frozenset[Switch] = OLDER_BEHAVIOURS
+    wording: Mapping[Wording, str] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)  # domain field: the client's name
+
+    def on(self, switch: Switch) -> bool:
+        """Whether a rule, or a part of one, applies."""
+        return switch not in self.off
+
+    def name(self, field_name: str) -> str:
+        """The name the client knows a field by, for messages that name another field."""
+        return self.names.get(field_name, field_name)
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may depend on besides the record: the day, the version, the register."""
+    """What a rule may depend on besides the record: the day, the policy, the register."""
 
     today: date
-    switched_off: frozenset[str] = OLDER_BEHAVIOURS
-    messages: Mapping[str, str] = field(default_factory=dict)
+    policy: Policy = field(default_factory=Policy)
     register: Register = field(default_factory=Register)
 
-    def message(self, key: str, default: str) -> str:
-        """The version's wording for a message, defaulting to the head wording."""
-        return self.messages.get(key, default)
+    def message(self, key: Wording, default: str) -> str:
+        """The policy's wording for a message, defaulting to the newest wording."""
+        return self.policy.wording.get(key, default)
 
-    def on(self, switch: str) -> bool:
-        """Whether a part of a rule that a version may switch off applies."""
-        return switch not in self.switched_off
+    def on(self, switch: Switch) -> bool:
+        """Whether a part of a rule that a policy may switch off applies."""
+        return self.policy.on(switch)
 
 
 Check = Callable[[Candidate, Context], Iterable[Problem]]
@@ -102,9 +107,9 @@ Check = Callable[[Candidate, Context], Iterable[Problem]]
 
 @dataclass(frozen=True)
 class Rule:
-    """A named check; versions refer to it by name to switch it off."""
+    """A named check; a policy refers to it by its switch to turn it off."""
 
-    name: str
+    name: Switch
     check: Check
 
 
@@ -112,6 +117,6 @@ def check_all(rules: Iterable[Rule], candidate: Candidate, context: Context) -> 
     """Every problem found by the rules the version keeps, in rule order."""
     problems: list[Problem] = []
     for rule in rules:
-        if rule.name not in context.switched_off:
+        if context.on(rule.name):
             problems.extend(rule.check(candidate, context))
     return problems

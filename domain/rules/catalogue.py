@@ -32,7 +32,6 @@ TRAINEE_RULES: tuple[Rule, ...] = (
     record.HESA_REQUIRED_RULE,
     funding.FUND_CODE,
     funding.FUNDING_METHOD,
-    *funding.FUNDING_V1_0_PRE,
     funding.ADDITIONAL_INITIATIVE,
     course.EARLY_YEARS_AGE_RANGE_RULE,
     record.QUALIFICATION_AIM,

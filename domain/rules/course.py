@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from domain import codes
 from domain.errors import Problem
 from domain.rules import Candidate, Context, Rule
+from domain.rules.switches import Switch, Wording
 
 EARLY_YEARS_AGE_RANGE = "13920"
 
@@ -36,7 +37,7 @@ def primary_subject(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem(
             "course_subject_1",
             ctx.message(
-                "course_subject_1.primary",
+                Wording.COURSE_SUBJECT_PRIMARY,
                 "is invalid. It should be `100511` for the course_age_range provided",
             ),
         )
@@ -45,7 +46,7 @@ def primary_subject(c: Candidate, ctx: Context) -> Iterator[Problem]:
 def early_years_subject(c: Candidate, ctx: Context) -> Iterator[Problem]:
     """An early-years route has early years teaching as its first subject."""
     first = _subject(c, "course_subject_1")
-    early_years = codes.early_years_route(c.text("training_route")) and ctx.on("early_years")
+    early_years = codes.early_years_route(c.text("training_route")) and ctx.on(Switch.EARLY_YEARS)
     if early_years and first is not None and first != ("subject", codes.EARLY_YEARS_TEACHING):
         yield Problem(
             "course_subject_1", "is invalid. It should be `100510` for the training_route provided"
@@ -57,7 +58,7 @@ def subject_duplicates(c: Candidate, ctx: Context) -> Iterator[Problem]:
     if codes.early_years_route(c.text("training_route")):
         return
     first, second, third = (_subject(c, f"course_subject_{n}") for n in (1, 2, 3))
-    duplicate = ctx.message("course_subject.duplicate", "might contain duplicate values")
+    duplicate = ctx.message(Wording.COURSE_SUBJECT_DUPLICATE, "might contain duplicate values")
     if second is not None and second == first:
         yield Problem("course_subject_2", duplicate)
     if third is not None and third in (first, second):
@@ -69,7 +70,7 @@ def early_years_age_range(c: Candidate, ctx: Context) -> Iterator[Problem]:
     age_range, route = c.text("course_age_range"), c.text("training_route")
     if age_range is None or route is None or codes.route_name(route) is None:
         return
-    if not ctx.on("early_years"):
+    if not ctx.on(Switch.EARLY_YEARS):
         return
     if codes.early_years_route(route):
         if age_range != EARLY_YEARS_AGE_RANGE:
@@ -83,7 +84,7 @@ def early_years_age_range(c: Candidate, ctx: Context) -> Iterator[Problem]:
         )
 
 
-PRIMARY_SUBJECT = Rule("primary_subject", primary_subject)
-EARLY_YEARS_SUBJECT = Rule("early_years_subject", early_years_subject)
-SUBJECT_DUPLICATES = Rule("course_subject_duplicates", subject_duplicates)
-EARLY_YEARS_AGE_RANGE_RULE = Rule("early_years_age_range", early_years_age_range)
+PRIMARY_SUBJECT = Rule(Switch.PRIMARY_SUBJECT, primary_subject)
+EARLY_YEARS_SUBJECT = Rule(Switch.EARLY_YEARS_SUBJECT, early_years_subject)
+SUBJECT_DUPLICATES = Rule(Switch.COURSE_SUBJECT_DUPLICATES, subject_duplicates)
+EARLY_YEARS_AGE_RANGE_RULE = Rule(Switch.EARLY_YEARS_AGE_RANGE, early_years_age_range)

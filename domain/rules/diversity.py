@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from domain import codes
 from domain.errors import Problem
 from domain.rules import Candidate, Context, Rule
+from domain.rules.switches import Switch
 
 _KEY = re.compile(r"^disability(\d+)$")
 
@@ -32,4 +33,4 @@ def disabilities_unique(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem("disabilities", "contain duplicate values")
 
 
-DISABILITIES_UNIQUE = Rule("disabilities_unique", disabilities_unique)
+DISABILITIES_UNIQUE = Rule(Switch.DISABILITIES_UNIQUE, disabilities_unique)

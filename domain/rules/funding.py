@@ -15,6 +15,7 @@ from domain.reference import (
 )
 from domain.rules import Candidate, Context, Rule
 from domain.rules.cycles import funding_cycle, label
+from domain.rules.switches import Switch, Wording
 
 ELIGIBLE = "7"
 NO_FUNDING = "6"
@@ -32,13 +33,23 @@ FUND_CODE_EXCEPTION_SUBJECTS = frozenset(
 FUND_CODE_INELIGIBLE = "is not valid for this trainee"
 NOT_ELIGIBLE_FUND_CODE = (
     "'{funding_type}' is not allowed when fund_code is '{fund_code}' "
-    "and course_subject_1 is '{subject}'"
+    "and {subject_field} is '{subject}'"
 )
 NOT_IN_CYCLE = (
     "'{funding_type}' is not allowed when training_route is '{training_route}' "
-    "and course_subject_1 is '{subject}' in academic cycle '{academic_cycle}'"
+    "and {subject_field} is '{subject}' in academic cycle '{academic_cycle}'"
 )
 NOT_AVAILABLE = "'{initiative}' is not available in academic cycle '{academic_cycle}'"
+FIXED_FUNDED_ROUTES = frozenset(
+    {
+        "provider_led_postgrad",
+        "provider_led_undergrad",
+        "school_direct_tuition_fee",
+        "school_direct_salaried",
+    }
+)
+"""The routes fund code 7 was open to before funding followed the academic cycle's rules
+(the older behaviour Switch.FUNDING_FIXED_ROUTES)."""
 
 
 def _route(c: Candidate) -> tuple[str | None, str | None]:
@@ -47,8 +58,10 @@ def _route(c: Candidate) -> tuple[str | None, str | None]:
     return code, codes.route_name(code)
 
 
-def _funded_routes(cycle: int | None) -> frozenset[str]:
-    """The routes with any funding rule in the cycle."""
+def _funded_routes(cycle: int | None, ctx: Context) -> frozenset[str]:
+    """The routes with any funding rule in the cycle (older: a fixed list)."""
+    if ctx.on(Switch.FUNDING_FIXED_ROUTES):
+        return FIXED_FUNDED_ROUTES
     if cycle is None:
         return frozenset()
     return frozenset(rule.training_route for rule in funding_rows(cycle))
@@ -61,17 +74,26 @@ def fund_code(c: Candidate, ctx: Context) -> Iterator[Problem]:
         return
     age_range = c.text("course_age_range")
     known_age_range = age_range is not None and code_list("course_age_range").by_code(age_range)
-    if name not in _funded_routes(funding_cycle(c, ctx.today)) or not known_age_range:
-        yield Problem("fund_code", ctx.message("fund_code.ineligible", FUND_CODE_INELIGIBLE))
+    if name not in _funded_routes(funding_cycle(c, ctx.today), ctx) or not known_age_range:
+        yield Problem("fund_code", ctx.message(Wording.FUND_CODE_INELIGIBLE, FUND_CODE_INELIGIBLE))
 
 
 def _exception(cycle: int | None, subject: str | None, ctx: Context) -> bool:
-    """Language and physics trainees may be funded with fund code 2 in 2025 and 2026 (v2025.0:
-    2025 only)."""
-    years = FUND_CODE_EXCEPTION_YEARS if ctx.on("fund_code_exception_2026") else {2025}
+    """Language and physics trainees may be funded with fund code 2 in 2025 and 2026 (older:
+    2025 only, or never)."""
+    if not ctx.on(Switch.FUND_CODE_EXCEPTION):
+        return False
+    years = FUND_CODE_EXCEPTION_YEARS if ctx.on(Switch.FUND_CODE_EXCEPTION_2026) else {2025}
     if cycle not in years or subject is None:
         return False
     return any(s in FUND_CODE_EXCEPTION_SUBJECTS for s in allocation_subjects_for(subject))
+
+
+def _cycle(c: Candidate, ctx: Context) -> int | None:
+    """The cycle whose funding rules apply: the trainee's (older: today's)."""
+    if ctx.on(Switch.FUNDING_CURRENT_CYCLE):
+        return ctx.today.year if ctx.today.month >= 8 else ctx.today.year - 1
+    return funding_cycle(c, ctx.today)
 
 
 def _rule_exists(
@@ -92,21 +114,22 @@ def funding_method(c: Candidate, ctx: Context) -> Iterator[Problem]:
     code, route = _route(c)
     if funding_type is None or code is None:
         return
-    cycle = funding_cycle(c, ctx.today)
+    cycle = _cycle(c, ctx)
     subject_code = c.text("course_subject_1")
     subject = codes.subject_name(subject_code)
     details = {
         "funding_type": funding_type,
         "fund_code": c.text("fund_code") or "",
         "subject": subject or subject_code or "",
+        "subject_field": ctx.policy.name("course_subject_1"),
         "training_route": route or code,
         "academic_cycle": label(cycle),
     }
     if c.text("fund_code") != ELIGIBLE and not _exception(cycle, subject, ctx):
-        message = ctx.message("funding_method.not_eligible_fund_code", NOT_ELIGIBLE_FUND_CODE)
+        message = ctx.message(Wording.FUNDING_METHOD_NOT_ELIGIBLE_FUND_CODE, NOT_ELIGIBLE_FUND_CODE)
         yield Problem("funding_method", message.format(**details))
     elif not _rule_exists(cycle, funding_type, route, subject):
-        message = ctx.message("funding_method.ineligible", NOT_IN_CYCLE)
+        message = ctx.message(Wording.FUNDING_METHOD_INELIGIBLE, NOT_IN_CYCLE)
         yield Problem("funding_method", message.format(**details))
 
 
@@ -133,45 +156,7 @@ def additional_training_initiative(c: Candidate, ctx: Context) -> Iterator[Probl
     yield from _unavailable("additional_training_initiative", initiative, c, ctx)
 
 
-V1_0_PRE_FUNDED_ROUTES = frozenset(
-    {
-        "provider_led_postgrad",
-        "provider_led_undergrad",
-        "school_direct_tuition_fee",
-        "school_direct_salaried",
-    }
-)
-
-
-def fund_code_v1_0_pre(c: Candidate, ctx: Context) -> Iterator[Problem]:
-    """v1.0-pre: fund code 7 only for its four funded routes with a known age range."""
-    code, name = _route(c)
-    if c.text("fund_code") != ELIGIBLE or code is None:
-        return
-    age_range = c.text("course_age_range")
-    known_age_range = age_range is not None and code_list("course_age_range").by_code(age_range)
-    if name not in V1_0_PRE_FUNDED_ROUTES or not known_age_range:
-        yield Problem("fund_code", "is ineligible")
-
-
-def funding_method_v1_0_pre(c: Candidate, ctx: Context) -> Iterator[Problem]:
-    """v1.0-pre: an award needs fund code 7 and a rule in the current cycle."""
-    method = c.text("funding_method")
-    funding_type = funding_type_for(method) if method and method != NO_FUNDING else None
-    code, route = _route(c)
-    if funding_type is None or code is None:
-        return
-    cycle = ctx.today.year if ctx.today.month >= 8 else ctx.today.year - 1
-    subject = codes.subject_name(c.text("course_subject_1"))
-    if c.text("fund_code") != ELIGIBLE or not _rule_exists(cycle, funding_type, route, subject):
-        yield Problem("funding_method", "is not valid for this trainee")
-
-
-FUND_CODE = Rule("fund_code", fund_code)
-FUNDING_V1_0_PRE = (
-    Rule("funding_v1_0_pre", fund_code_v1_0_pre),
-    Rule("funding_v1_0_pre", funding_method_v1_0_pre),
-)
-FUNDING_METHOD = Rule("funding_method", funding_method)
-TRAINING_INITIATIVE = Rule("training_initiative_availability", training_initiative)
-ADDITIONAL_INITIATIVE = Rule("additional_training_initiative", additional_training_initiative)
+FUND_CODE = Rule(Switch.FUND_CODE, fund_code)
+FUNDING_METHOD = Rule(Switch.FUNDING_METHOD, funding_method)
+TRAINING_INITIATIVE = Rule(Switch.TRAINING_INITIATIVE_AVAILABILITY, training_initiative)
+ADDITIONAL_INITIATIVE = Rule(Switch.ADDITIONAL_TRAINING_INITIATIVE, additional_training_initiative)

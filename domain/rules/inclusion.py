@@ -10,6 +10,7 @@ from domain.reference import code_list
 from domain.rules import Candidate, Context, Rule
 from domain.rules.cycles import known_cycle, trainee_start
 from domain.rules.record import trainee_start_date as start_date_problems
+from domain.rules.switches import Switch, Wording
 
 MAX_LISTED = 10
 INCLUSION = "has invalid reference data value of '{value}'. Valid values are {valid_values}."
@@ -21,9 +22,9 @@ INCLUSION_TRUNCATED = (
 def inclusion_message(value: str, valid: Sequence[str], ctx: Context) -> str:
     """The inclusion message: every valid code when fewer than ten, else the first ten."""
     if len(valid) < MAX_LISTED:
-        template, shown = ctx.message("inclusion", INCLUSION), valid
+        template, shown = ctx.message(Wording.INCLUSION, INCLUSION), valid
     else:
-        template = ctx.message("inclusion_truncated", INCLUSION_TRUNCATED)
+        template = ctx.message(Wording.INCLUSION_TRUNCATED, INCLUSION_TRUNCATED)
         shown = valid[:MAX_LISTED]
     return template.format(value=value, valid_values=", ".join(f"'{v}'" for v in shown))
 
@@ -45,9 +46,9 @@ def code_of(list_name: str, *fields: str) -> Callable[[Candidate, Context], Iter
 def training_route(c: Candidate, ctx: Context) -> Iterator[Problem]:
     """A supported route, valid in the start year; checked when trainee_start_date is fine."""
     value = c.text("training_route")
-    if value is None or (ctx.on("trainee_start_date") and any(start_date_problems(c, ctx))):
+    if value is None or (ctx.on(Switch.TRAINEE_START_DATE) and any(start_date_problems(c, ctx))):
         return
-    switches = ctx.on("routes_v2026_1"), ctx.on("route_02")
+    switches = ctx.on(Switch.NEWER_ROUTES), ctx.on(Switch.ROUTE_02)
     if codes.route_accepted(value, known_cycle(trainee_start(c)), *switches):
         return
     shown = codes.route_name(value) or value  # a known code is named as the service maps it
@@ -73,27 +74,29 @@ def iqts_country(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem("iqts_country", inclusion_message(value, code_list("country").codes(), ctx))
 
 
-ETHNICITY = Rule("ethnicity_code", code_of("ethnicity", "ethnicity"))
-SEX = Rule("sex_code", code_of("sex", "sex"))
+ETHNICITY = Rule(Switch.ETHNICITY_CODE, code_of("ethnicity", "ethnicity"))
+SEX = Rule(Switch.SEX_CODE, code_of("sex", "sex"))
 HESA_DETAIL = (
-    Rule("itt_aim_code", code_of("itt_aim", "itt_aim")),
-    Rule("itt_qualification_aim_code", code_of("itt_qualification_aim", "itt_qualification_aim")),
-    Rule("course_age_range_code", code_of("course_age_range", "course_age_range")),
-    Rule("funding_method_code", code_of("funding_method", "funding_method")),
-    Rule("fund_code_inclusion", code_of("fund_code", "fund_code")),
+    Rule(Switch.ITT_AIM_CODE, code_of("itt_aim", "itt_aim")),
+    Rule(
+        Switch.ITT_QUALIFICATION_AIM_CODE, code_of("itt_qualification_aim", "itt_qualification_aim")
+    ),
+    Rule(Switch.COURSE_AGE_RANGE_CODE, code_of("course_age_range", "course_age_range")),
+    Rule(Switch.FUNDING_METHOD_CODE, code_of("funding_method", "funding_method")),
+    Rule(Switch.FUND_CODE_INCLUSION, code_of("fund_code", "fund_code")),
 )
-ADDITIONAL_INITIATIVE = Rule(  # the same name as its availability check: both came in v2026.0
-    "additional_training_initiative",
+ADDITIONAL_INITIATIVE = Rule(  # the same switch as its availability check: one version added both
+    Switch.ADDITIONAL_TRAINING_INITIATIVE,
     code_of("training_initiative", "additional_training_initiative"),
 )
 COURSE = (
-    Rule("training_route_code", training_route),
+    Rule(Switch.TRAINING_ROUTE_CODE, training_route),
     Rule(
-        "course_subject_codes",
+        Switch.COURSE_SUBJECT_CODES,
         code_of("course_subject", "course_subject_1", "course_subject_2", "course_subject_3"),
     ),
-    Rule("study_mode_code", code_of("study_mode", "study_mode")),
-    Rule("nationality_code", code_of("nationality", "nationality")),
-    Rule("training_initiative_code", training_initiative),
+    Rule(Switch.STUDY_MODE_CODE, code_of("study_mode", "study_mode")),
+    Rule(Switch.NATIONALITY_CODE, code_of("nationality", "nationality")),
+    Rule(Switch.TRAINING_INITIATIVE_CODE, training_initiative),
 )
-IQTS_COUNTRY = Rule("iqts_country", iqts_country)
+IQTS_COUNTRY = Rule(Switch.IQTS_COUNTRY, iqts_country)

@@ -12,6 +12,7 @@ from domain.errors import Problem
 from domain.reference import route, withdrawal_reasons_for
 from domain.rules import Candidate, Context, Rule
 from domain.rules.formats import parse_date
+from domain.rules.switches import Switch, Wording
 
 TRIGGERS = ("provider", "trainee")
 FUTURE_INTERESTS = ("yes", "no", "unknown")
@@ -63,7 +64,7 @@ def withdrawal_reasons(c: Candidate, ctx: Context) -> Iterator[Problem]:
         )
         return
     allowed = set(withdrawal_reasons_for(c.text("trigger") or "trainee"))
-    if "withdrawal_safeguarding" in ctx.switched_off:
+    if not ctx.on(Switch.WITHDRAWAL_SAFEGUARDING):
         allowed.discard(SAFEGUARDING)
     if any(reason not in allowed for reason in reasons):
         yield Problem(
@@ -114,7 +115,7 @@ def standards_met_date(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem(
             "qts_standards_met_date",
             ctx.message(
-                "qts_standards_met_date.blank",
+                Wording.QTS_STANDARDS_MET_DATE_BLANK,
                 "can't be blank. Enter a date the trainee met the QTS or EYTS requirements.",
             ),
         )
@@ -157,18 +158,18 @@ def recommendation_state(c: Candidate, ctx: Context) -> Iterator[Problem]:
 
 
 WITHDRAWAL_RULES = (
-    Rule("withdrawal_date", withdrawal_date),
-    Rule("withdrawal_trigger", withdrawal_trigger),
-    Rule("withdrawal_future_interest", withdrawal_future_interest),
-    Rule("withdrawal_reasons", withdrawal_reasons),
-    Rule("withdrawal_another_reason", withdrawal_another_reason),
-    Rule("withdrawal_safeguarding", withdrawal_safeguarding),
+    Rule(Switch.WITHDRAWAL_DATE, withdrawal_date),
+    Rule(Switch.WITHDRAWAL_TRIGGER, withdrawal_trigger),
+    Rule(Switch.WITHDRAWAL_FUTURE_INTEREST, withdrawal_future_interest),
+    Rule(Switch.WITHDRAWAL_REASONS, withdrawal_reasons),
+    Rule(Switch.WITHDRAWAL_ANOTHER_REASON, withdrawal_another_reason),
+    Rule(Switch.WITHDRAWAL_SAFEGUARDING, withdrawal_safeguarding),
 )
-DEFERRAL_RULES = (Rule("defer_date", defer_date), Rule("defer_reason", defer_reason))
-DEFERRAL_STATE_RULES = (Rule("defer_state", defer_state),)
+DEFERRAL_RULES = (Rule(Switch.DEFER_DATE, defer_date), Rule(Switch.DEFER_REASON, defer_reason))
+DEFERRAL_STATE_RULES = (Rule(Switch.DEFER_STATE, defer_state),)
 RECOMMENDATION_RULES = (
-    Rule("qts_standards_met_date", standards_met_date),
-    Rule("recommendation_degree", recommendation_degree),
-    Rule("recommendation_placements", recommendation_placements),
-    Rule("recommendation_state", recommendation_state),
+    Rule(Switch.QTS_STANDARDS_MET_DATE, standards_met_date),
+    Rule(Switch.RECOMMENDATION_DEGREE, recommendation_degree),
+    Rule(Switch.RECOMMENDATION_PLACEMENTS, recommendation_placements),
+    Rule(Switch.RECOMMENDATION_STATE, recommendation_state),
 )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from domain.errors import Problem
 from domain.rules import Candidate, Context, Partner, Register, Rule
 from domain.rules.nested import NOT_APPLICABLE_URNS
+from domain.rules.switches import Switch, Wording
 
 PARTNER_KEYS = (("training_partner_urn", "URN"), ("training_partner_ukprn", "UKPRN"))
 UNCHANGED = "unchanged"
@@ -53,27 +54,27 @@ def school_link(c: Candidate, register: Register) -> str | None:
 def training_partner(c: Candidate, ctx: Context) -> Iterator[Problem]:
     """A partner URN or UKPRN must be one the register knows (magic URNs mean none)."""
     key = _partner_key(c)
-    if key is None or not ctx.on("unknown_partner_or_school"):
+    if key is None or not ctx.on(Switch.UNKNOWN_PARTNER_OR_SCHOOL):
         return
     name, kind = key
     value = _raw(c, name)
     if value is None or (kind == "URN" and value in NOT_APPLICABLE_URNS):
         return
-    if _find_partner(c, ctx.register, name) is None and not ctx.on("partner_errors_by_field"):
-        # v2025.0 named the link, not the field, and said URN for a UKPRN too
+    if _find_partner(c, ctx.register, name) is None and not ctx.on(Switch.PARTNER_ERRORS_BY_FIELD):
+        # the older behaviour named the link, not the field, and said URN for a UKPRN too
         yield Problem(
             "lead_partner_id",
             f"is invalid. The URN '{value}' does not match any known lead partners",
         )
     elif _find_partner(c, ctx.register, name) is None:
-        template = ctx.message("training_partner.invalid", UNKNOWN_PARTNER)
+        template = ctx.message(Wording.TRAINING_PARTNER_INVALID, UNKNOWN_PARTNER)
         yield Problem(name, template.format(kind=kind, value=value))
 
 
 def employing_school(c: Candidate, ctx: Context) -> Iterator[Problem]:
     """An employing school URN must be a school the register knows (magic URNs mean none)."""
     value = _raw(c, "employing_school_urn") if c.was_sent("employing_school_urn") else None
-    if value is None or not ctx.on("unknown_partner_or_school"):
+    if value is None or not ctx.on(Switch.UNKNOWN_PARTNER_OR_SCHOOL):
         return
     if value in NOT_APPLICABLE_URNS or value in ctx.register.schools:
         return
@@ -82,5 +83,5 @@ def employing_school(c: Candidate, ctx: Context) -> Iterator[Problem]:
     )
 
 
-TRAINING_PARTNER = Rule("training_partner", training_partner)
-EMPLOYING_SCHOOL = Rule("employing_school", employing_school)
+TRAINING_PARTNER = Rule(Switch.TRAINING_PARTNER, training_partner)
+EMPLOYING_SCHOOL = Rule(Switch.EMPLOYING_SCHOOL, employing_school)

@@ -12,6 +12,7 @@ from domain.errors import Problem
 from domain.reference import code_list
 from domain.rules import Candidate, Context, Rule
 from domain.rules.inclusion import inclusion_message
+from domain.rules.switches import Switch
 
 UK_COUNTRIES = frozenset({"XF", "XG", "XH", "XI", "XK"})
 UNDERGRAD_ROUTES = frozenset({"09", "11", "14", "18"})
@@ -156,7 +157,7 @@ def nested_items(c: Candidate, ctx: Context) -> Iterator[Problem]:
             yield Problem(p.field, p.message, nested_under="degrees_attributes")
 
 
-DEGREES_REQUIRED = Rule("degrees_required", degrees_required)
-DEGREES_UNIQUE = Rule("duplicate_degrees_in_request", degrees_unique)
-NESTED_ITEMS = Rule("nested_items", nested_items)
+DEGREES_REQUIRED = Rule(Switch.DEGREES_REQUIRED, degrees_required)
+DEGREES_UNIQUE = Rule(Switch.DUPLICATE_DEGREES_IN_REQUEST, degrees_unique)
+NESTED_ITEMS = Rule(Switch.NESTED_ITEMS, nested_items)
 RULES = (DEGREES_REQUIRED, DEGREES_UNIQUE, NESTED_ITEMS)

@@ -8,6 +8,7 @@ from datetime import date
 from domain.errors import Problem
 from domain.rules import Candidate, Context, Rule
 from domain.rules.formats import parse_date, parse_int, valid_email
+from domain.rules.switches import Switch, Wording
 
 BLANK = "can't be blank"
 INVALID = "is invalid"
@@ -66,7 +67,7 @@ def required(c: Candidate, ctx: Context) -> Iterator[Problem]:
 def study_mode_required(c: Candidate, ctx: Context) -> Iterator[Problem]:
     """study_mode is needed, except for the assessment-only routes."""
     exempt = c.text("training_route") in STUDY_MODE_OPTIONAL_ROUTES
-    if exempt and ctx.on("study_mode_optional_for_assessment_only"):
+    if exempt and ctx.on(Switch.STUDY_MODE_OPTIONAL_FOR_ASSESSMENT_ONLY):
         return
     if c.text("study_mode") is None:
         yield Problem("study_mode", BLANK)
@@ -83,8 +84,8 @@ def qualification_aim(c: Candidate, ctx: Context) -> Iterator[Problem]:
     """itt_qualification_aim is needed when itt_aim is 202 or missing."""
     if c.text("itt_qualification_aim") is not None:
         return
-    if ctx.on("itt_qualification_aim_integer_bug"):
-        # v1.0-pre compared the string it received with the integer 202: only blank counted
+    if ctx.on(Switch.ITT_QUALIFICATION_AIM_INTEGER_BUG):
+        # the older behaviour compared the string received with the integer 202: only blank counted
         if c.text("itt_aim") is None:
             yield Problem("itt_qualification_aim", "can't be blank")
         return
@@ -92,7 +93,7 @@ def qualification_aim(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem(
             "itt_qualification_aim",
             ctx.message(
-                "itt_qualification_aim.blank", "must be entered if 202 selected for itt_aim"
+                Wording.ITT_QUALIFICATION_AIM_BLANK, "must be entered if 202 selected for itt_aim"
             ),
         )
 
@@ -105,7 +106,7 @@ def email(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem("email", BLANK)
     elif len(address) > 255:
         yield Problem("email", "is too long (maximum is 255 characters)")
-    if raw is not None and ctx.on("email_format") and not valid_email(str(raw)):
+    if raw is not None and ctx.on(Switch.EMAIL_FORMAT) and not valid_email(str(raw)):
         yield Problem("email", EMAIL_FORMAT)
 
 
@@ -116,7 +117,7 @@ def itt_dates(c: Candidate, ctx: Context) -> Iterator[Problem]:
         started = parse_date(start)
         if started is None:
             yield Problem("itt_start_date", INVALID)
-        elif started.year > ctx.today.year + 1 and ctx.on("itt_start_date_limit"):
+        elif started.year > ctx.today.year + 1 and ctx.on(Switch.ITT_START_DATE_LIMIT):
             yield Problem("itt_start_date", "must not be more than one year in the future")
     if end is not None and parse_date(end) is None:
         yield Problem("itt_end_date", INVALID)
@@ -127,12 +128,12 @@ def itt_end_date(c: Candidate, ctx: Context) -> Iterator[Problem]:
     start, end = parse_date(c.text("itt_start_date")), parse_date(c.text("itt_end_date"))
     if start is None or end is None:
         return
-    window = ctx.on("itt_end_date_window")
+    window = ctx.on(Switch.ITT_END_DATE_WINDOW)
     if window and end.year > ctx.today.year + 5:
         yield Problem("itt_end_date", "must be within the next 5 years")
     elif window and end <= years_ago(ctx.today, 10):
         yield Problem("itt_end_date", "must be within the last 10 years")
-    elif start >= end and ctx.on("itt_end_after_start"):
+    elif start >= end and ctx.on(Switch.ITT_END_AFTER_START):
         yield Problem("itt_end_date", "must be after itt_start_date")
 
 
@@ -148,7 +149,7 @@ def trainee_start_date(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem("trainee_start_date", "Cannot be more than 10 years in the past")
     elif started > ctx.today and (
         started != parse_date(c.text("itt_start_date"))
-        or not ctx.on("trainee_start_date_equal_to_itt_start")
+        or not ctx.on(Switch.TRAINEE_START_DATE_EQUAL_TO_ITT_START)
     ):
         yield Problem("trainee_start_date", "must be in the past")
 
@@ -161,7 +162,7 @@ def date_of_birth(c: Candidate, ctx: Context) -> Iterator[Problem]:
     born = parse_date(value)
     if born is None:
         yield Problem("date_of_birth", INVALID)
-    elif not ctx.on("date_of_birth_range"):
+    elif not ctx.on(Switch.DATE_OF_BIRTH_RANGE):
         return
     elif born <= years_ago(ctx.today, 100):
         yield Problem("date_of_birth", INVALID)
@@ -184,19 +185,19 @@ def course_year(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem("course_year", "is not a valid course year")
 
 
-ID_LENGTHS_RULE = Rule("lengths", id_lengths)
-ITT_END_DATE = Rule("itt_end_date", itt_end_date)
-REQUIRED_RULE = Rule("required", required)
-STUDY_MODE = Rule("study_mode_required", study_mode_required)
-EMAIL = Rule("email", email)
-ITT_DATES = Rule("itt_dates", itt_dates)
-TRAINEE_START_DATE = Rule("trainee_start_date", trainee_start_date)
-DATE_OF_BIRTH = Rule("date_of_birth", date_of_birth)
-HESA_ID = Rule("hesa_id_length", hesa_id_length)
-NAME_LENGTHS_RULE = Rule("lengths", name_lengths)
-HESA_REQUIRED_RULE = Rule("hesa_required", hesa_required)
-QUALIFICATION_AIM = Rule("itt_qualification_aim", qualification_aim)
-COURSE_YEAR = Rule("course_year_integer", course_year)
+ID_LENGTHS_RULE = Rule(Switch.LENGTHS, id_lengths)
+ITT_END_DATE = Rule(Switch.ITT_END_DATE, itt_end_date)
+REQUIRED_RULE = Rule(Switch.REQUIRED, required)
+STUDY_MODE = Rule(Switch.STUDY_MODE_REQUIRED, study_mode_required)
+EMAIL = Rule(Switch.EMAIL, email)
+ITT_DATES = Rule(Switch.ITT_DATES, itt_dates)
+TRAINEE_START_DATE = Rule(Switch.TRAINEE_START_DATE, trainee_start_date)
+DATE_OF_BIRTH = Rule(Switch.DATE_OF_BIRTH, date_of_birth)
+HESA_ID = Rule(Switch.HESA_ID_LENGTH, hesa_id_length)
+NAME_LENGTHS_RULE = Rule(Switch.LENGTHS, name_lengths)
+HESA_REQUIRED_RULE = Rule(Switch.HESA_REQUIRED, hesa_required)
+QUALIFICATION_AIM = Rule(Switch.ITT_QUALIFICATION_AIM, qualification_aim)
+COURSE_YEAR = Rule(Switch.COURSE_YEAR_INTEGER, course_year)
 
 RULES = (
     ITT_END_DATE,

@@ -13,8 +13,11 @@ from domain import codes
 from domain.errors import DomainError, Problem
 from domain.rules import Candidate, Context, Rule, check_all
 from domain.rules.diversity import disability_codes
+from domain.rules.formats import parse_date
+from domain.rules.switches import Switch
 
 DISABLED_WITHOUT_DISABILITIES = "Trainee has been disclosed as disabled but no disabilities exist"
+END_BEFORE_START = "The Expected end date must be after the start date"
 
 
 @dataclass
@@ -32,8 +35,16 @@ def disabilities_listed(c: Candidate, ctx: Context) -> Iterator[Problem]:
         yield Problem("disability_ids", DISABLED_WITHOUT_DISABILITIES)
 
 
+def course_dates(c: Candidate, ctx: Context) -> Iterator[Problem]:
+    """The course ends after it starts (the attribute rules check it where a version does)."""
+    start, end = parse_date(c.text("itt_start_date")), parse_date(c.text("itt_end_date"))
+    if start is not None and end is not None and end <= start:
+        yield Problem("itt_end_date", END_BEFORE_START)
+
+
 SECTIONS: tuple[tuple[str, Rule], ...] = (
-    ("diversity", Rule("submission_diversity", disabilities_listed)),
+    ("diversity", Rule(Switch.SUBMISSION_DIVERSITY, disabilities_listed)),
+    ("course_details", Rule(Switch.SUBMISSION_COURSE_DETAILS, course_dates)),
 )
 
 

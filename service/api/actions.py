@@ -11,12 +11,15 @@ from litestar.params import FromPath
 
 from domain.errors import ValidationFailed
 from service import lifecycle
-from service.api.context import AnyRequest, Caller, provide_caller
-from service.api.requests import data_object
-from service.api.responses import json, not_found, unprocessable
+from service.api.context import AnyRequest, Caller, data_of, provide_caller
+from service.api.responses import ApiError, json, not_found, unprocessable
 from service.api.writes import etag, in_executor
 from service.clock import today
 from service.commands import Written
+from service.queries import trainee_document
+from service.versions import Endpoint
+
+LOADED_FIRST = frozenset({Endpoint.WITHDRAW, Endpoint.DEFER})
 
 
 async def _transition(
@@ -29,7 +32,18 @@ async def _transition(
 ) -> Response[bytes]:
     if not caller.version.serves(endpoint):
         raise not_found()
-    sent = caller.version.canonical_request(data_object(await request.body()))
+    try:
+        sent = caller.version.canonical_request(await data_of(request, caller))
+    except ApiError as missing:
+        # withdraw and defer load the trainee before they read the body, as the original does
+        if missing.status == 422 and endpoint in LOADED_FIRST:
+            state = request.app.state
+            found = await trainee_document(
+                state.read_pool, state.keyring, caller.client.provider_id, trainee_id
+            )
+            if found is None:
+                raise not_found("Trainee(s) not found") from None
+        raise
     try:
         written = await in_executor(
             request,
@@ -38,12 +52,11 @@ async def _transition(
             slug=trainee_id,
             sent=sent,
             actor=caller.actor(),
-            rules_off=caller.version.rules_off,
+            policy=caller.version.policy,
             today=today(),
         )
     except ValidationFailed as failed:
-        # defer and recommend keep raw field names even where the version humanises them
-        humanise = endpoint == "withdraw"
+        humanise = caller.version.humanises(endpoint)
         raise unprocessable(failed.problems, caller.version, may_humanise=humanise) from None
     return json({"data": caller.version.render(written.document)}, status, etag(written.version))
 

@@ -12,8 +12,9 @@ from litestar.params import FromPath
 
 from domain.values import Actor
 from service.accounts import Client, authenticate
-from service.api.responses import UNAUTHORIZED, not_found
-from service.versions import VERSION_SEGMENT, VERSIONS, ApiVersion
+from service.api.requests import data_object
+from service.api.responses import MISSING_DATA, UNAUTHORIZED, ApiError, missing_data, not_found
+from service.versions import VERSION_SEGMENT, ApiVersion
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -59,10 +60,20 @@ async def authenticated(request: AnyRequest, segment: str) -> Client:
     return client
 
 
+async def data_of(request: AnyRequest, caller: Caller) -> dict[str, Any]:
+    """The request's `data` object; a missing one is worded as the caller's version words it."""
+    try:
+        return data_object(await request.body())
+    except ApiError as exc:
+        if exc.status != 422:
+            raise
+        raise missing_data(caller.version.reworded(MISSING_DATA)) from None
+
+
 async def provide_caller(request: AnyRequest, version: FromPath[str]) -> Caller:
     """Authenticate, then resolve the version: an unknown version is the JSON 404."""
     client = await authenticated(request, version)
-    api_version = VERSIONS.get(version)
+    api_version = request.app.state.versions.get(version)
     if api_version is None:
         raise not_found()
     rid = request.scope.setdefault("state", {}).setdefault("request_id", request_id(request))

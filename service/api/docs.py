@@ -14,6 +14,7 @@ from litestar.params import FromPath
 from service.api.responses import not_found
 from service.openapi import openapi
 from service.versions import HEAD, VERSIONS
+from service.versions.changelog import Entry, changelog
 
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}
 code,td.f{font-family:ui-monospace,monospace}
@@ -57,6 +58,40 @@ def _type(schema: dict[str, Any]) -> str:
     return str(schema.get("type", "any"))
 
 
+def _section(entry: Entry, level: str = "h2") -> str:
+    """One version's changelog section."""
+    released = f" (released {entry.released})" if entry.released else ""
+    head = (
+        f"<{level} id={html.escape(entry.version)}>{html.escape(entry.version)}{released}</{level}>"
+    )
+    if entry.since is None:
+        return f"{head}<p>The first version served.</p>"
+    items = "".join(f"<li>{_code(line)}</li>" for line in entry.lines) or "<li>no change</li>"
+    return f"{head}<p>Moving from {html.escape(entry.since)}:</p><ul>{items}</ul>"
+
+
+def _code(line: str) -> str:
+    """A line with its `names` set as code."""
+    parts = html.escape(line).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def _html(title: str, parts: list[str]) -> bytes:
+    return (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+        f"<style>{STYLE}</style><body>{''.join(parts)}</body></html>"
+    ).encode()
+
+
+@cache
+def _changelog() -> bytes:
+    parts = ["<h1>Register trainee teachers API: changes between versions</h1><nav>"]
+    parts += [f'<a href="/api-docs/{v}">{v}</a>' for v in VERSIONS]
+    parts.append("</nav>")
+    parts += [_section(entry) for entry in changelog(VERSIONS)]
+    return _html("API changelog", parts)
+
+
 @cache
 def _page(version: str) -> bytes:
     doc = _document(version)
@@ -71,6 +106,9 @@ def _page(version: str) -> bytes:
         f'<a href="/api-docs/{version}/openapi.yaml">openapi.yaml</a> · '
         "Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>"
     ]
+    entry = next(e for e in changelog(VERSIONS) if e.version == VERSIONS[version].name)
+    parts.append(_section(entry, "h3").replace("<h3", "<h2>Changes</h2><h3", 1))
+    parts.append('<p><a href="/api-docs/changelog">Every version\'s changes</a></p>')
     for path, operations in doc["paths"].items():
         for method, op in operations.items():
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
@@ -84,11 +122,7 @@ def _page(version: str) -> bytes:
                 + _fields(answer["content"]["application/json"]["schema"])
                 + "</details>"
             )
-    title = f"API {version}"
-    return (
-        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
-        f"<style>{STYLE}</style><body>{''.join(parts)}</body></html>"
-    ).encode()
+    return _html(f"API {version}", parts)
 
 
 class DocsController(Controller):
@@ -100,6 +134,11 @@ class DocsController(Controller):
     async def docs_index(self) -> Response[bytes]:
         """The documentation of the newest version."""
         return Response(_page(HEAD.name), media_type="text/html")
+
+    @get("/changelog")
+    async def changelog_page(self) -> Response[bytes]:
+        """What changes for a client moving from each version to the next."""
+        return Response(_changelog(), media_type="text/html")
 
     @get("/{version:str}")
     async def docs_page(self, version: FromPath[str]) -> Response[bytes]:

@@ -25,15 +25,14 @@ class InfoController(Controller):
     @get("/")
     async def info(self, request: AnyRequest, caller: NamedDependency[Caller]) -> Any:
         """The status and the requested and latest versions."""
-        return json(
-            {
-                "status": "ok",
-                "version": {
-                    "requested": caller.segment,
-                    "latest": request.app.state.settings.current_version,
-                },
-            }
-        )
+        version = {
+            "requested": caller.segment,
+            "latest": request.app.state.settings.current_version,
+        }
+        retirement = request.app.state.retirements.get(caller.segment)
+        if retirement is not None:
+            version.update(retirement.info())
+        return json({"status": "ok", "version": version})
 
 
 async def _not_found(caller: NamedDependency[Caller]) -> Any:

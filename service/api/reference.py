@@ -14,7 +14,7 @@ from domain.reference import reference_data_payload
 from domain.reference.payload import FIELDS
 from service.api.context import AnyRequest
 from service.api.responses import not_found, raw_json
-from service.versions import HEAD, VERSION_SEGMENT, VERSIONS
+from service.versions import VERSION_SEGMENT, Endpoint
 
 
 @cache
@@ -24,7 +24,7 @@ def body(field: str | None) -> bytes:
 
 
 class ReferenceDataController(Controller):
-    """The code lists a client may send, as v2026.1 validates them (api.md 2.4)."""
+    """The code lists a client may send, as the newest version validates them (api.md 2.4)."""
 
     path = "/api/{version:str}/reference-data"
 
@@ -33,10 +33,10 @@ class ReferenceDataController(Controller):
         """Every list, or the one named by `field` (blank is every list)."""
         if not VERSION_SEGMENT.match(version):
             raise NotFoundException()
-        api_version = VERSIONS.get(version)
+        api_version = request.app.state.versions.get(version)
         if api_version is None:
             raise not_found()
-        if api_version.name != HEAD.name:
+        if not api_version.serves(Endpoint.REFERENCE_DATA):
             raise not_found(f"Reference data is not available for version '{version}'")
         field = request.query_params.get("field") or None
         field = field if field is not None and field.strip() else None

@@ -75,9 +75,12 @@ UNAUTHORIZED = ApiError(401, {"error": "Unauthorized"})
 STATE_TRANSITION = ApiError(422, errors("StateTransitionError", STATE_TRANSITION_MESSAGE))
 
 
-def missing_data() -> ApiError:
+MISSING_DATA = "Param is missing or the value is empty or invalid: data"
+
+
+def missing_data(message: str = MISSING_DATA) -> ApiError:
     """422 for a body without a `data` object."""
-    return ApiError(422, {"errors": ["Param is missing or the value is empty or invalid: data"]})
+    return ApiError(422, {"errors": [message]})
 
 
 def counted(n: int, what: str) -> str:

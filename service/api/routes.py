@@ -6,6 +6,9 @@ from __future__ import annotations
 from litestar import Controller
 
 from service.api.actions import ActionsController
+from service.api.audit import AuditController
+from service.api.audit_docs import AuditDocsController
+from service.api.audit_pages import AuditPagesController
 from service.api.bench import BenchController
 from service.api.docs import DocsController
 from service.api.info import InfoController
@@ -21,4 +24,11 @@ API_CONTROLLERS: tuple[type[Controller], ...] = (
     PlacementsController,
     DegreesController,
 )
-CONTROLLERS: tuple[type[Controller], ...] = (*API_CONTROLLERS, DocsController, BenchController)
+CONTROLLERS: tuple[type[Controller], ...] = (
+    *API_CONTROLLERS,
+    DocsController,
+    BenchController,
+    AuditController,
+    AuditDocsController,
+    AuditPagesController,
+)

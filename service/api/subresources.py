@@ -10,9 +10,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from domain.errors import DuplicateDegree
+from domain.rules.switches import Switch
 from service import subresources
-from service.api.context import AnyRequest, Caller, provide_caller
-from service.api.requests import data_object
+from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.responses import ApiError, errors, json, not_found
 from service.api.writes import etag, in_executor
 from service.clock import today
@@ -22,7 +22,7 @@ Dep = NamedDependency[Caller]
 
 
 def _restricted(caller: Caller) -> bool:
-    return "edits_refused_when_complete" not in caller.version.rules_off
+    return caller.version.policy.on(Switch.EDITS_REFUSED_WHEN_COMPLETE)
 
 
 async def _items(request: AnyRequest, caller: Caller, trainee_id: str, kind: str) -> list[Any]:
@@ -45,7 +45,7 @@ def _one(items: list[Any], key: str, wanted: str, what: str) -> Any:
 
 async def _write(request: AnyRequest, caller: Caller, use_case: Any, status: int, **kw: Any) -> Any:
     if "sent" in kw:
-        kw["sent"] = sent = caller.version.canonical_request(data_object(await request.body()))
+        kw["sent"] = sent = caller.version.canonical_request(await data_of(request, caller))
         if "school" in kw and sent.get("urn") is not None:  # a known school's URN links it
             urn = str(sent["urn"])
             known = await register_entries(request.app.state.read_pool, {urn}, set())
@@ -172,7 +172,7 @@ class DegreesController(Controller):
             201,
             slug=trainee_id,
             sent={},
-            rules_off=caller.version.rules_off,
+            policy=caller.version.policy,
             today=today(),
         )
 
@@ -189,7 +189,7 @@ class DegreesController(Controller):
             slug=trainee_id,
             degree_id=degree_id,
             sent={},
-            rules_off=caller.version.rules_off,
+            policy=caller.version.policy,
             today=today(),
         )
 

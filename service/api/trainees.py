@@ -14,9 +14,9 @@ from domain.errors import ValidationFailed
 from domain.rules.submission import SubmissionFailed
 from domain.values import ProviderRef
 from service import commands
-from service.api.context import AnyRequest, Caller, provide_caller
+from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.filters import parse_filter
-from service.api.requests import TraineeInput, convert, data_object, disabilities_of, fields_of
+from service.api.requests import TraineeInput, convert, disabilities_of, fields_of
 from service.api.responses import (
     ApiError,
     counted,
@@ -89,7 +89,7 @@ class TraineesController(Controller):
         """Register a trainee (with nested placements and degrees) and submit it for a TRN."""
         pool = request.app.state.read_pool
         try:
-            fields, disabilities = trainee_write(data_object(await request.body()), caller)
+            fields, disabilities = trainee_write(await data_of(request, caller), caller)
             placements = [fields_of(p) for p in fields.pop("placements_attributes", [])]
             degrees = [fields_of(d) for d in fields.pop("degrees_attributes", [])]
             new = commands.check_new_trainee(
@@ -97,8 +97,7 @@ class TraineesController(Controller):
                 disabilities=disabilities,
                 placements=placements,
                 degrees=degrees,
-                rules_off=caller.version.rules_off,
-                messages=caller.version.messages,
+                policy=caller.version.policy,
                 today=today(),
                 known=await register_entries(pool, *mentioned(fields, placements)),
             )
@@ -134,7 +133,7 @@ class TraineesController(Controller):
     ) -> Any:
         expected = if_match(request)
         try:
-            fields, disabilities = trainee_write(data_object(await request.body()), caller)
+            fields, disabilities = trainee_write(await data_of(request, caller), caller)
             fields.pop("placements_attributes", None)
             fields.pop("degrees_attributes", None)
             known = await register_entries(request.app.state.read_pool, *mentioned(fields, []))
@@ -146,15 +145,14 @@ class TraineesController(Controller):
                 sent=fields,
                 disabilities=disabilities,
                 actor=caller.actor(),
-                rules_off=caller.version.rules_off,
+                policy=caller.version.policy,
                 today=today(),
                 expected_version=expected,
                 known=known,
-                messages=caller.version.messages,
             )
         except ValidationFailed as failed:
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
-        except SubmissionFailed as failed:  # v2025.0 and older check the submission on update
+        except SubmissionFailed as failed:  # where the policy checks the submission on update
             raise submission_invalid(failed.sections) from None
         return json({"data": caller.version.render(written.document)}, 200, etag(written.version))
 

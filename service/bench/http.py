@@ -19,8 +19,9 @@ from service.bench.report import Row
 from service.bench.seed import Seeded
 from service.bench.trainees import body, cycle_start
 from service.database import Database
+from service.versions import HEAD
 
-V = "/api/v2026.1"
+V = f"/api/{HEAD.name}"
 BARE = lua.Scenario("GET /bench/bare/{id}", "GET", "/bench/bare/" + lua.ID)
 ONE = lua.Scenario(f"GET {V}/trainees/{{id}}", "GET", f"{V}/trainees/" + lua.ID)
 PAGE = lua.Scenario(f"GET {V}/trainees (page of 50)", "GET", f"{V}/trainees")

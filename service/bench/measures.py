@@ -10,6 +10,7 @@ from service.bench.report import Row
 from service.bench.wrk import Load
 
 WRITE_SHARE, READ_SHARE, REBUILD_RATE, WRITE_P99_MS, FLAT = 0.5, 0.6, 50_000, 50.0, 1.25
+VERIFY_RATE = 100_000
 TARGET_CLIENTS = 16
 
 
@@ -72,6 +73,15 @@ def history_row(events: int, times: list[float]) -> Row:
     """Loading and rendering one trainee's history: the median of a few runs."""
     return Row(group="history", name=f"history load+render, {events} events (median)",
                value=statistics.median(times) * 1000, unit="ms")  # fmt: skip
+
+
+def verify_row(events: int, seconds: float, verified: bool, raw_rate: float) -> Row:
+    """Verifying every event's hash chain from one snapshot, against the raw read."""
+    rate = events / seconds if seconds else 0.0
+    return Row(group="audit", name=f"audit verify, {events:,} events", value=rate,
+               unit="events/s", ratio=rate / raw_rate if raw_rate else 0.0,
+               ratio_to="raw SELECT", target=f">={VERIFY_RATE:,} events/s",
+               met=verified and rate >= VERIFY_RATE)  # fmt: skip
 
 
 def server_rows(after_warmup: float, at_end: float, peak: float) -> list[Row]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from service.audit.history import history, render_text
 from service.bench.database import bench_master_keys
 from service.database import Database
 from service.eventstore import EVENTS_TABLE, open_register
-from service.history import history, render_text
+from service.versions import HEAD
 
 _REPORTED = re.compile(r"^trainees: ([\d,]+) events into .* in ([\d.]+)s", re.MULTILINE)
 
@@ -89,17 +91,35 @@ async def settle(url: str) -> None:
         await conn.close()
 
 
+async def verify_time(url: str) -> tuple[int, float, bool]:
+    """Verify the whole store as `trainees audit verify` does: (events, seconds, verified)."""
+    from service.audit.chain import verify_store
+
+    started = time.perf_counter()
+    result = await verify_store(url)
+    return result.events, time.perf_counter() - started, result.verified
+
+
 def history_times(database: Database, slug: str, repeat: int = 5) -> tuple[int, list[float]]:
     """Load and render a trainee's history `repeat` times: (events, seconds of each)."""
     register = open_register(database, 1, bench_master_keys())
+    mapper = register.mapper
+
+    async def run() -> tuple[int, list[float]]:
+        conn = await asyncpg.connect(database.url)
+        try:
+            times, count = [], 0
+            for _ in range(repeat):
+                started = time.perf_counter()
+                found = await history(conn, mapper, slug, HEAD)
+                render_text(found or {"events": []}, with_state=False)
+                times.append(time.perf_counter() - started)
+                count = len(found["events"]) if found else 0
+            return count, times
+        finally:
+            await conn.close()
+
     try:
-        times, count = [], 0
-        for _ in range(repeat):
-            started = time.perf_counter()
-            entries = history(register, slug)
-            render_text(entries)
-            times.append(time.perf_counter() - started)
-            count = len(entries)
-        return count, times
+        return asyncio.run(run())
     finally:
         register.close()

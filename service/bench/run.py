@@ -20,7 +20,7 @@ from service.database import Database
 from service.keyring import new_master_key
 
 Say = Callable[[str], None]
-GROUPS = ("limit", "writes", "reads", "rebuild", "history", "memory")
+GROUPS = ("limit", "writes", "reads", "rebuild", "history", "audit", "memory")
 
 
 def say(message: str) -> None:
@@ -56,7 +56,9 @@ def _seed_and_rebuild(db: Database, options: Options, tell: Say) -> tuple[Seeded
     asyncio.run(offline.settle(db.url))
     rows, seconds = asyncio.run(offline.raw_read(db.url))
     raw = measures.raw_read_row(rows, seconds)
-    return seeded, [raw, *measures.rebuild_rows(small, large, raw.value)]
+    tell(f"verifying the hash chain of {seeded.events:,} events")
+    verified = measures.verify_row(*asyncio.run(offline.verify_time(db.url)), raw.value)
+    return seeded, [raw, *measures.rebuild_rows(small, large, raw.value), verified]
 
 
 def offline_rows(

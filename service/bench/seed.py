@@ -16,6 +16,7 @@ from service import accounts
 from service.bench import trainees
 from service.bench.database import bench_master_keys
 from service.eventstore import EVENTS_TABLE, SealingMapper, keyed_mapper
+from service.versions import HEAD
 
 Progress = Callable[[int, int], None]
 CHUNK = 2_000  # trainees generated and copied at a time
@@ -44,7 +45,7 @@ class Seeded:
 
 def _actor(p: Provider) -> Actor:
     return Actor(source="api", provider_id=p.ref.provider_id, token_id=p.token_id,
-                 api_version="v2026.1", request_id=uuid.uuid4().hex)  # fmt: skip
+                 api_version=HEAD.name, request_id=uuid.uuid4().hex)  # fmt: skip
 
 
 async def _copy_keys(conn: asyncpg.Connection, mapper: SealingMapper, rows: list[Any]) -> None:

@@ -30,7 +30,8 @@ def cycle_start(today: date) -> date:
 
 
 def body(last_name: str, today: date) -> dict[str, Any]:
-    """A valid v2026.1 trainee (the minimal published example) starting in today's cycle."""
+    """A valid trainee of the newest version (the minimal published example) starting in
+    today's cycle."""
     start = cycle_start(today)
     return {
         "first_names": "John", "last_name": last_name, "date_of_birth": "1990-01-01",
@@ -68,7 +69,7 @@ def template(provider: ProviderRef, actor: Actor, today: date) -> Trainee:
         sent=fields, disabilities=disabilities_of(canonical),
         placements=[fields_of(p) for p in fields.pop("placements_attributes")],
         degrees=[fields_of(d) for d in fields.pop("degrees_attributes")],
-        rules_off=frozenset(), today=today, known=Register(),
+        policy=HEAD.policy, today=today, known=Register(),
     )  # fmt: skip
     collector = _Collector()
     commands.register_trainee(typing.cast(TraineeRegister, collector), provider=provider,

@@ -61,9 +61,26 @@ def cmd_providers_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_tokens_issue(args: argparse.Namespace, settings: Settings) -> int:
-    """Issue a bearer token for a provider; the token is shown once."""
+    """Issue a bearer token for a provider, or with --audit an auditor's read-only token;
+    the token is shown once."""
+    from service.audit.tokens import issue_audit_token
+
     expires = date.fromisoformat(args.expires) if args.expires else None
-    token_id, token = with_conn(settings, lambda c: accounts.issue_token(c, args.ukprn, expires))
+    ukprns: list[str] = args.ukprn or []
+    if args.audit:
+        token_id, token = with_conn(
+            settings,
+            lambda c: issue_audit_token(
+                c, ukprns, all_providers=args.all_providers, expires_on=expires, name=args.name
+            ),
+        )
+    elif args.all_providers or args.name or len(ukprns) != 1:
+        raise accounts.AccountError(
+            "a provider token needs exactly one --ukprn"
+            " (--all-providers and --name go with --audit)"
+        )
+    else:
+        token_id, token = with_conn(settings, lambda c: accounts.issue_token(c, ukprns[0], expires))
     print(f"token id: {token_id}")
     print(f"token:    {token}")
     print("Keep the token now: only its hash is stored.", file=sys.stderr)
@@ -103,8 +120,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         dest="action", required=True
     )
     issue = tokens.add_parser("issue", help=cmd_tokens_issue.__doc__)
-    issue.add_argument("--ukprn", required=True)
+    issue.add_argument("--ukprn", action="append", help="the provider (repeat with --audit)")
     issue.add_argument("--expires", metavar="YYYY-MM-DD")
+    issue.add_argument("--audit", action="store_true", help="a read-only token for auditors")
+    issue.add_argument(
+        "--all-providers", action="store_true", help="with --audit: every provider's trainees"
+    )
+    issue.add_argument("--name", help="with --audit: who holds the token, for the access record")
     issue.set_defaults(run=cmd_tokens_issue)
     revoke = tokens.add_parser("revoke", help=cmd_tokens_revoke.__doc__)
     revoke.add_argument("token_id", metavar="TOKEN_ID")

@@ -9,23 +9,33 @@ import sys
 
 import msgspec
 
-from service.cli.common import database_for, register_for
+from service.cli.common import database_for, register_for, with_conn
 from service.config import Settings
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    """Print a trainee's events in order."""
-    from service.history import history, render_text
+    """Print a trainee's events in order (up to --as-of, then its state at that time)."""
+    from service.audit.history import history, render_text
+    from service.audit.params import moment, vocabulary
 
-    register = register_for(settings)
+    version = vocabulary(args.vocabulary)
+    as_of = moment("--as-of", args.as_of)
+    database = database_for(settings)
+    register = register_for(settings, database)
     try:
-        entries = history(register, args.trainee_id)
+        found = with_conn(
+            settings, lambda c: history(c, register.mapper, args.trainee_id, version, as_of)
+        )
     finally:
         register.close()
-    if not entries:
-        print(f"no trainee with id {args.trainee_id}", file=sys.stderr)
+    if found is None:
+        when = f" at {args.as_of}" if as_of else ""
+        print(f"no trainee with id {args.trainee_id}{when}", file=sys.stderr)
         return 1
-    print(msgspec.json.encode(entries).decode() if args.json else render_text(entries))
+    if args.json:
+        print(msgspec.json.encode(found if as_of else found["events"]).decode())
+    else:
+        print(render_text(found, with_state=as_of is not None))
     return 0
 
 
@@ -83,7 +93,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the history and projections commands."""
     hist = sub.add_parser("history", help=cmd_history.__doc__)
     hist.add_argument("trainee_id", metavar="TRAINEE_ID")
-    hist.add_argument("--json", action="store_true", help="one JSON array instead of text")
+    hist.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON instead of text: the events, or with --as-of the events and the state",
+    )
+    hist.add_argument(
+        "--as-of", metavar="TIME", help="ISO 8601 with offset, e.g. 2026-03-01T12:00:00Z"
+    )
+    hist.add_argument("--vocabulary", metavar="V", help="field names of this API version")
     hist.set_defaults(run=cmd_history)
     projections = sub.add_parser("projections", help="rebuild and inspect read models")
     psub = projections.add_subparsers(dest="action", required=True)

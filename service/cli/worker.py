@@ -16,7 +16,8 @@ from service.observability.logs import configure
 
 
 def cmd_projections_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Follow the event store into the asynchronous projections; --once: catch up and exit."""
+    """Follow the event store into the asynchronous projections and seal the store every
+    TRAINEES_SEAL_INTERVAL seconds; --once: catch up, seal and exit."""
     from projections.worker import run
 
     configure(settings.log_level)
@@ -36,6 +37,7 @@ def cmd_projections_run(args: argparse.Namespace, settings: Settings) -> int:
             once=args.once,
             batch=args.batch_size or settings.worker_batch_size,
             idle=settings.worker_idle,
+            seal_every=settings.seal_interval,
         )
 
     applied = asyncio.run(main())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
@@ -19,7 +20,9 @@ from service import ratelimit
 from service.config import Settings
 from service.observability.logs import ACCESS
 from service.observability.metrics import Metrics
-from service.versions import VERSIONS
+from service.usage import VersionUsage
+from service.versions import VERSIONS, ApiVersion
+from service.versions.retirement import retirements
 
 log = logging.getLogger("trainees.http")
 RETRY_LATER = b"Retry later\n"
@@ -39,12 +42,12 @@ def request_id(given: str | None) -> str:
     return uuid.uuid4().hex
 
 
-def version_of(path: str) -> str:
+def version_of(path: str, versions: Mapping[str, ApiVersion] = VERSIONS) -> str:
     """The API version a path addresses: a known version, `unknown`, or `none` outside /api."""
     parts = path.split("/", 3)
     if len(parts) < 3 or parts[1] != "api":
         return "none"
-    return parts[2] if parts[2] in VERSIONS else "unknown"
+    return parts[2] if parts[2] in versions else "unknown"
 
 
 def too_large(length: str | None, limit: int) -> bool:
@@ -80,11 +83,24 @@ def too_large_body(limit: int) -> bytes:
 class Edge:
     """ASGI middleware in front of the application."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        metrics: Metrics,
+        versions: Mapping[str, ApiVersion] = VERSIONS,
+        usage: VersionUsage | None = None,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.metrics = metrics
         self.too_large = too_large_body(settings.max_body_bytes)
+        self.versions = versions
+        self.usage = usage
+        self.retired = {
+            segment: [(k.encode(), v.encode()) for k, v in retirement.headers()]
+            for segment, retirement in retirements(versions, settings.version_sunsets).items()
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -95,13 +111,15 @@ class Edge:
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = rid
         status = 500
+        version = version_of(scope["path"], self.versions)
+        retired = self.retired.get(version, ())
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers", ()))
-                message["headers"] = [*headers, (b"x-request-id", rid.encode())]
+                message["headers"] = [*headers, (b"x-request-id", rid.encode()), *retired]
             await send(message)
 
         try:
@@ -148,7 +166,10 @@ class Edge:
         self, scope: Scope, state: dict[str, Any], rid: str, status: int, seconds: float
     ) -> None:
         route = scope.get("path_template") or "unrouted"
-        version = version_of(scope["path"])
+        version = version_of(scope["path"], self.versions)
+        provider_id = state.get("provider_id")
+        if self.usage is not None and provider_id and version not in ("none", "unknown"):
+            self.usage.count(self.versions[version].name, provider_id)
         method = str(scope.get("method", "GET"))
         self.metrics.observe(version, route, method, status, seconds)
         ACCESS.info(

@@ -1,7 +1,11 @@
 """v0.1 (22 Apr 2024 - 10 Jul 2025), as its change from v1.0-pre (api.md 10a)."""
 
+from datetime import date
+
 from domain.rules.inclusion import INCLUSION, INCLUSION_TRUNCATED
-from service.versions.base import VersionChange
+from domain.rules.switches import Switch, Wording
+from service.versions.base import Endpoint, VersionChange
+from service.versions.v1_0_pre import CHANGE as NEWER
 from service.versions.v1_0_pre import (
     DEFER_STATE,
     RECOMMEND_DATE_BLANK,
@@ -13,26 +17,31 @@ DEGREES_REQUIRED = "degrees_attributes must be entered if specifying a postgradu
 
 CHANGE = VersionChange(
     name="v0.1",
+    released=date(2024, 4, 22),
     summary="humanised field names in messages; degrees required at attribute level; no "
     "subject-duplicate, ITT date order or funding checks",
     rules_off=frozenset(
         {
-            "itt_end_after_start",
-            "course_subject_duplicates",
-            "funding_v1_0_pre",
-            "itt_qualification_aim_integer_bug",
+            Switch.ITT_END_AFTER_START,
+            Switch.COURSE_SUBJECT_DUPLICATES,
+            Switch.FUND_CODE,
+            Switch.FUNDING_METHOD,
+            Switch.ITT_QUALIFICATION_AIM_INTEGER_BUG,
         }
     ),
-    rules_on=frozenset({"degrees_required"}),
+    rules_on=frozenset({Switch.DEGREES_REQUIRED}),
+    wording={Wording.INCLUSION: INCLUSION, Wording.INCLUSION_TRUNCATED: INCLUSION_TRUNCATED},
     messages={
         # defer and recommend went through shared services that used raw names by July 2025
-        DEFER_STATE: DEFER_STATE,
-        RECOMMEND_STATE: RECOMMEND_STATE,
-        RECOMMEND_DEGREE: RECOMMEND_DEGREE,
-        RECOMMEND_DATE_BLANK: "qts_standards_met_date can't be blank",
+        NEWER.messages[DEFER_STATE]: DEFER_STATE,
+        NEWER.messages[RECOMMEND_STATE]: RECOMMEND_STATE,
+        NEWER.messages[RECOMMEND_DEGREE]: RECOMMEND_DEGREE,
+        NEWER.messages[RECOMMEND_DATE_BLANK]: "qts_standards_met_date can't be blank",
         DEGREES_REQUIRED: "Degrees attributes can't be blank",
-        "inclusion": INCLUSION,
-        "inclusion_truncated": INCLUSION_TRUNCATED,
     },
     humanised_labels=True,
+    # defer and recommend went through shared services that used raw names by July 2025
+    raw_labels=frozenset(
+        {Endpoint.DEFER, Endpoint.RECOMMEND_FOR_QTS, Endpoint.UPDATE_QTS_OR_EYTS_STATUS}
+    ),
 )

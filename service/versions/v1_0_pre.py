@@ -1,6 +1,9 @@
 """v1.0-pre (12 Aug 2024 - 13 May 2025, its own code), as its change from v2025.0 (api.md 10a)."""
 
-from service.versions.base import VersionChange
+from datetime import date
+
+from domain.rules.switches import Switch, Wording
+from service.versions.base import Endpoint, VersionChange
 
 DEFER_STATE = "state is invalid must be one of [submitted_for_trn, trn_received]"
 RECOMMEND_STATE = "state must be selected as trn_received"
@@ -18,6 +21,7 @@ REASONS_BLANK = "Choose one or more reasons why the trainee withdrew from the co
 
 CHANGE = VersionChange(
     name="v1.0-pre",
+    released=date(2024, 8, 12),
     summary="no safeguarding, no enhanced errors, no update-qts-or-eyts-status; older response "
     "fields back; fewer checks; `Trainee ...` wording for defer and recommend",
     response_removed=frozenset({"withdrawal_safeguarding_concern_reasons"}),
@@ -30,25 +34,37 @@ CHANGE = VersionChange(
             k: v for k, v in doc.items() if k.startswith("disability") and k[10:].isdigit()
         },
     },
-    endpoints_removed=frozenset({"update-qts-or-eyts-status"}),
+    endpoints_removed=frozenset({Endpoint.UPDATE_QTS_OR_EYTS_STATUS}),
     rules_off=frozenset(
         {
-            "hesa_id_length",
-            "lengths",
-            "date_of_birth_range",
-            "itt_start_date_limit",
-            "trainee_start_date_equal_to_itt_start",
-            "withdrawal_safeguarding",
-            "degrees_required",
-            "unknown_partner_or_school",
-            "duplicate_degrees_in_request",
-            "training_initiative_availability",
-            "fund_code_inclusion",
-            "fund_code",
-            "funding_method",
+            Switch.HESA_ID_LENGTH,
+            Switch.LENGTHS,
+            Switch.DATE_OF_BIRTH_RANGE,
+            Switch.ITT_START_DATE_LIMIT,
+            Switch.TRAINEE_START_DATE_EQUAL_TO_ITT_START,
+            Switch.WITHDRAWAL_SAFEGUARDING,
+            Switch.DEGREES_REQUIRED,
+            Switch.UNKNOWN_PARTNER_OR_SCHOOL,
+            Switch.DUPLICATE_DEGREES_IN_REQUEST,
+            Switch.TRAINING_INITIATIVE_AVAILABILITY,
+            Switch.FUND_CODE_INCLUSION,
+            Switch.FUND_CODE_EXCEPTION,
         }
     ),
-    rules_on=frozenset({"itt_qualification_aim_integer_bug", "funding_v1_0_pre"}),
+    rules_on=frozenset(
+        {
+            Switch.ITT_QUALIFICATION_AIM_INTEGER_BUG,
+            Switch.FUNDING_CURRENT_CYCLE,
+            Switch.FUNDING_FIXED_ROUTES,
+        }
+    ),
+    wording={
+        Wording.INCLUSION: "has invalid reference data values",
+        Wording.INCLUSION_TRUNCATED: "has invalid reference data values",
+        Wording.FUND_CODE_INELIGIBLE: "is ineligible",
+        Wording.FUNDING_METHOD_INELIGIBLE: "is not valid for this trainee",
+        Wording.FUNDING_METHOD_NOT_ELIGIBLE_FUND_CODE: "is not valid for this trainee",
+    },
     messages=dict(
         [
             (DEFER_STATE, "Trainee " + DEFER_STATE),
@@ -58,16 +74,14 @@ CHANGE = VersionChange(
                 "Trainee degree information must be completed before QTS recommendation",
             ),
             (RECOMMEND_DATE_BLANK, "QTS standards met date can't be blank"),
-            ("inclusion", "has invalid reference data values"),
-            ("inclusion_truncated", "has invalid reference data values"),
             *[
                 (
                     f"{field} might contain duplicate values",
                     "Course subject fields contain duplicate values",
                 )
-                for field in ("course_subject_2", "course_subject_3")
+                for field in ("course_subject_two", "course_subject_three")
             ],
-            *[(f"withdrawal_date {m}", f"Withdraw date {m}") for m in WITHDRAWAL_DATE_MESSAGES],
+            *[(f"withdraw_date {m}", f"Withdraw date {m}") for m in WITHDRAWAL_DATE_MESSAGES],
             ("trigger is not included in the list", "Trigger is not included in the list"),
             (
                 "future_interest is not included in the list",
@@ -75,6 +89,10 @@ CHANGE = VersionChange(
             ),
             (f"reasons {REASONS_BLANK}", f"Reasons {REASONS_BLANK}"),
             ("another_reason Enter another reason", "Another reason Enter another reason"),
+            (
+                "Param is missing or the value is empty or invalid: data",
+                "Param is missing or the value is empty: data",  # Rails 7
+            ),
         ]
     ),
     enhanced_errors="none",

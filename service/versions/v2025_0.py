@@ -1,9 +1,13 @@
 """v2025.0 (1 Sep 2025 - 11 Aug 2026), as its change from v2026.0 (api.md 10a)."""
 
+from datetime import date
+
+from domain.rules.switches import Switch
 from service.versions.base import VersionChange
 
 CHANGE = VersionChange(
     name="v2025.0",
+    released=date(2025, 9, 1),
     summary="lead_partner_* and course_subject_one/two/three names, withdraw_date; route 02; "
     "primary subjects rewritten instead of refused; fewer date and course_year checks; "
     "flat enhanced errors",
@@ -18,15 +22,17 @@ CHANGE = VersionChange(
     },
     rules_off=frozenset(
         {
-            "itt_end_date_window",
-            "course_year_integer",
-            "additional_training_initiative",
-            "primary_subject",
-            "partner_errors_by_field",
-            "fund_code_exception_2026",
+            Switch.ITT_END_DATE_WINDOW,
+            Switch.COURSE_YEAR_INTEGER,
+            Switch.ADDITIONAL_TRAINING_INITIATIVE,
+            Switch.PRIMARY_SUBJECT,
+            Switch.PARTNER_ERRORS_BY_FIELD,
+            Switch.FUND_CODE_EXCEPTION_2026,
         }
     ),
-    rules_on=frozenset({"route_02", "primary_subject_rewrite", "submission_on_update"}),
+    rules_on=frozenset(
+        {Switch.ROUTE_02, Switch.PRIMARY_SUBJECT_REWRITE, Switch.SUBMISSION_ON_UPDATE}
+    ),
     enhanced_errors="flat",
     aliases=("v2025.0-rc",),
 )

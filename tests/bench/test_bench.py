@@ -32,7 +32,7 @@ def offline_report() -> report.Report:
 
 def test_the_offline_bench_measures_every_group_but_http(offline_report: report.Report) -> None:
     groups = {row.group for row in offline_report.rows}
-    assert groups == {"limit", "rebuild", "history", "memory"}
+    assert groups == {"limit", "rebuild", "history", "audit", "memory"}
     assert [r.group for r in offline_report.rows] == sorted(
         (r.group for r in offline_report.rows), key=GROUPS.index
     )
@@ -53,6 +53,13 @@ def test_the_rebuild_replays_at_least_the_events_asked_for(offline_report: repor
     replayed = int(rebuild.name.split(", ")[1].split()[0].replace(",", ""))
     assert TINY.events <= replayed < TINY.events + 8  # whole trainees of 4 events each
     assert rebuild.ratio is not None and rebuild.met is not None
+
+
+def test_the_verification_checks_every_seeded_event(offline_report: report.Report) -> None:
+    rebuild = next(r for r in offline_report.rows if r.name.startswith("projections rebuild,"))
+    audit = next(r for r in offline_report.rows if r.group == "audit")
+    assert audit.name.split(", ")[1] == rebuild.name.split(", ")[1]  # the same events
+    assert audit.unit == "events/s" and audit.met is not None
 
 
 def test_the_history_loads_every_event_of_the_trainee(offline_report: report.Report) -> None:

@@ -115,7 +115,7 @@ def test_the_service_runs_against_database_url(database) -> None:
 
     history = json.loads(trainees("history", slug, "--json", env=env).stdout)
     assert [e["event"] for e in history] == ["Registered", "SubmittedForTrn", "DetailsChanged"]
-    assert history[2]["data"]["changes"] == {"last_name": "Smith"}
+    assert history[2]["changes"]["last_name"]["to"] == "Smith"
     assert history[0]["actor"]["api_version"] == "v2026.1"
     assert history[0]["actor"]["token_id"]
     text = trainees("history", slug, env=env).stdout

@@ -31,8 +31,8 @@ async def test_trn_award_and_history_through_the_operator_commands(client, provi
         "RecommendedForAward",
         "Awarded",
     ]
-    assert history[2]["actor"] == {"source": "operator", "operator": "ops"}
-    assert history[3]["data"]["outcome_date"] == t["itt_start_date"]
+    assert history[2]["actor"] == {"type": "teacher_record_system", "recorded_by": "ops"}
+    assert history[3]["changes"]["outcome_date"]["to"] == t["itt_start_date"]
 
 
 async def test_reinstating_and_undoing_a_withdrawal(client, provider, database):

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.rules import OLDER_BEHAVIOURS, Candidate, Context, check_all
+from domain.rules import Candidate, Context, Policy, check_all
 from domain.rules.formats import parse_date, valid_email
 from domain.rules.record import RULES
+from domain.rules.switches import OLDER_BEHAVIOURS, Switch
 from tests.domain.records import TODAY, VALID
 
 
@@ -37,9 +38,8 @@ def test_study_mode_is_optional_for_early_years_assessment_only() -> None:
 
 def test_a_version_can_switch_the_assessment_only_exemption_off() -> None:
     values = {**VALID, "study_mode": None, "training_route": "16"}
-    context = Context(
-        today=TODAY, switched_off=OLDER_BEHAVIOURS | {"study_mode_optional_for_assessment_only"}
-    )
+    off = OLDER_BEHAVIOURS | {Switch.STUDY_MODE_OPTIONAL_FOR_ASSESSMENT_ONLY}
+    context = Context(today=TODAY, policy=Policy(off=off))
     assert [p.field for p in check_all(RULES, Candidate(values, {}), context)] == ["study_mode"]
 
 

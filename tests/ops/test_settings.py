@@ -18,6 +18,8 @@ BAD = [
     ("TRAINEES_READY_MAX_LAG", "-1"),
     ("TRAINEES_WORKER_BATCH_SIZE", "1.5"),
     ("TRAINEES_WORKER_IDLE", "inf"),
+    ("TRAINEES_SEAL_INTERVAL", "-1"),
+    ("TRAINEES_SEAL_INTERVAL", "hourly"),
 ]
 
 
@@ -28,6 +30,7 @@ def test_the_defaults_follow_the_specification(monkeypatch):
     assert (settings.rate_limit, settings.rate_limit_window) == (100, 60)
     assert (settings.log_level, settings.max_body_bytes) == ("info", 1_048_576)
     assert (settings.db_timeout, settings.write_timeout) == (5.0, 15.0)
+    assert settings.seal_interval == 3600
 
 
 def test_settings_are_read_from_the_environment(monkeypatch):
@@ -41,6 +44,7 @@ def test_settings_are_read_from_the_environment(monkeypatch):
         "TRAINEES_READY_MAX_LAG": "0",
         "TRAINEES_WORKER_BATCH_SIZE": "50",
         "TRAINEES_WORKER_IDLE": "0.2",
+        "TRAINEES_SEAL_INTERVAL": "0",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -52,7 +56,7 @@ def test_settings_are_read_from_the_environment(monkeypatch):
         4096,
     )
     assert (s.db_timeout, s.write_timeout, s.ready_max_lag) == (0.5, 3.0, 0)
-    assert (s.worker_batch_size, s.worker_idle) == (50, 0.2)
+    assert (s.worker_batch_size, s.worker_idle, s.seal_interval) == (50, 0.2, 0)
 
 
 @pytest.mark.parametrize(("name", "value"), BAD)

@@ -1,0 +1,1 @@
+"""Auditors: their tokens, what they look at, and the evidence that the event log is intact."""

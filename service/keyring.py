@@ -183,6 +183,7 @@ class Keyring:
         self._opened: dict[bytes, AESGCM] = {}
         self._pending: dict[UUID, tuple[bytes, str, AESGCM]] = {}
         self._hash_key: bytes | None = None
+        self._keyed: tuple[bytes, Any] | None = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -291,13 +292,20 @@ class Keyring:
             self.set_hash_secret(*self.store.secret(HASH_SECRET, self.make_hash_secret))
         return typing.cast(bytes, self._hash_key)
 
+    def _hasher(self) -> Any:
+        key = self.hash_key()
+        if self._keyed is None or self._keyed[0] != key:  # keyed once: copies are cheaper
+            self._keyed = (key, hmac.new(key, digestmod=hashlib.sha256))
+        return self._keyed[1].copy()
+
     def keyed_hash(self, kind: str, value: str | None) -> str | None:
         """A keyed hash of a normalised personal value: equal values, equal hashes; without
         the key, no way back to the value or to test a guess."""
         if not value:
             return None
-        digest = hmac.new(self.hash_key(), f"{kind}\0{value}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:32]
+        digest = self._hasher()
+        digest.update(f"{kind}\0{value}".encode())
+        return str(digest.hexdigest()[:32])
 
 
 DEFAULT_KEY_FILE = "master.key"

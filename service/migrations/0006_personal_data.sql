@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS personal_data_backfill (
 ALTER TABLE trainees RENAME COLUMN trn TO trn_key;
 ALTER TABLE trainees RENAME COLUMN date_of_birth TO date_of_birth_key;
 ALTER TABLE trainees ALTER COLUMN date_of_birth_key TYPE text USING date_of_birth_key::text;
+ALTER TABLE trainees ADD COLUMN IF NOT EXISTS provider_trainee_id_key text;
 ALTER TABLE trainees ADD COLUMN IF NOT EXISTS sealed bytea;
 ALTER TABLE trainees ADD COLUMN IF NOT EXISTS erased_at timestamptz;
 
@@ -48,7 +49,8 @@ BEGIN
         created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
         last_name_key = EXCLUDED.last_name_key, first_name_key = EXCLUDED.first_name_key,
         email_key = EXCLUDED.email_key, date_of_birth_key = EXCLUDED.date_of_birth_key,
-        training_route = EXCLUDED.training_route, sealed = EXCLUDED.sealed,
+        training_route = EXCLUDED.training_route,
+        provider_trainee_id_key = EXCLUDED.provider_trainee_id_key, sealed = EXCLUDED.sealed,
         erased_at = EXCLUDED.erased_at, doc = EXCLUDED.doc
     WHERE trainees.version < EXCLUDED.version;
     LOCK TABLE traineeregister_events IN EXCLUSIVE MODE;

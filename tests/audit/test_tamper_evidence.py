@@ -69,10 +69,10 @@ async def test_an_intact_trainee_verifies_and_its_hashes_are_the_documented_ones
 
 async def test_a_changed_event_is_named(store) -> None:
     slug = await four_events(store)
-    await sql(
+    await sql(  # a value stored in clear: the personal ones are sealed
         store.database,
         f"UPDATE {EVENTS} SET state = convert_to(replace(convert_from(state, 'UTF8'),"
-        " 'Second', 'Forged'), 'UTF8') WHERE originator_id = $1 AND originator_version = 3",
+        " 'v2026.1', 'v1999.9'), 'UTF8') WHERE originator_id = $1 AND originator_version = 3",
         trainee_uuid(slug),
     )
     result = await verified(store, slug)
@@ -166,7 +166,7 @@ async def test_a_stream_rewritten_and_rechained_after_a_seal_is_found(store) -> 
     await sql(
         store.database,
         f"UPDATE {EVENTS} SET state = convert_to(replace(convert_from(state, 'UTF8'),"
-        " 'Original', 'Forged'), 'UTF8') WHERE originator_id = $1",
+        " 'v2026.1', 'v1999.9'), 'UTF8') WHERE originator_id = $1",
         stream,
     )
     await sql(store.database, "SELECT trainees_rechain($1)", stream)

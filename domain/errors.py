@@ -17,6 +17,7 @@ class Problem:
     field: str
     message: str
     nested_under: str | None = None
+    saved: bool = False  # the record's own check as it was saved: named as Rails names it
 
 
 @dataclass

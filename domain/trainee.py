@@ -34,6 +34,12 @@ def new_slug() -> str:
     return "".join(secrets.choice(_BASE58) for _ in range(24))
 
 
+def could_be_slug(text: str) -> bool:
+    """Whether a trainee id as sent could name a trainee: letters and digits, at most 64 of
+    them (anything else is not found without asking the store)."""
+    return 0 < len(text) <= 64 and text.isascii() and text.isalnum()
+
+
 def trainee_uuid(slug: str) -> UUID:
     """The aggregate id of the trainee with this slug (slugs are case-insensitive)."""
     return uuid5(_NAMESPACE, slug.lower())

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from domain.errors import TraineeErased
 from domain.trainee import Trainee
 from projections.documents import (
     degree_document,
@@ -15,7 +16,7 @@ from projections.documents import (
     splice,
     trainee_document,
 )
-from service.keyring import Keyring, seal
+from service.keyring import Keyring, open_sealed, seal
 
 __all__ = ["COLUMNS", "degree_document", "placement_document", "trainee_document", "trainee_row"]
 
@@ -79,6 +80,21 @@ def email_key(email: str | None) -> str | None:
 def row_aad(trainee_id: UUID) -> bytes:
     """What a read-model row's sealed members are bound to."""
     return b"trainees:row:" + trainee_id.bytes
+
+
+def open_row(keyring: Keyring, row: tuple[Any, ...]) -> bytes:
+    """A read-model row's whole document from (id, doc, sealed, erased_at, wrapped key, master
+    key id): its sealed personal members opened (one AES-GCM call) and spliced back in as
+    bytes; TraineeErased for an erased trainee."""
+    if row[3] is not None:
+        raise TraineeErased(row[3])
+    doc: bytes = row[1].encode()
+    if row[2] is None:  # written before personal data was sealed, and not yet sealed
+        return doc
+    aead = keyring.opened(row[0], row[4], row[5])
+    if aead is None:
+        raise TraineeErased(datetime.now(UTC))
+    return splice(doc, open_sealed(aead, row[2], row_aad(row[0])))
 
 
 def trainee_row(trainee: Trainee, keyring: Keyring) -> tuple[Any, ...]:

@@ -21,12 +21,15 @@ from domain.details import (
 from domain.errors import ConcurrentChange, NotFound
 from domain.rules import Candidate, Context, Policy, Register, School
 from domain.rules.catalogue import TRAINEE_RULES
+from domain.rules.nested import check_degrees_at_save
 from domain.rules.submission import check_submission
 from domain.rules.switches import Switch
-from domain.trainee import Trainee, trainee_uuid
+from domain.trainee import Trainee, could_be_slug, trainee_uuid
 from domain.values import Actor, ProviderRef
+from projections.inline import Unique
 from projections.trainee_view import trainee_document, trainee_row
 from service.eventstore import TraineeRegister
+from service.queries import duplicate_check
 
 
 class StoreUnavailable(Exception):
@@ -42,9 +45,12 @@ class Written:
     changed: bool = True
 
 
-def save(register: TraineeRegister, trainee: Trainee, **kwargs: Any) -> Written:
+def save(
+    register: TraineeRegister, trainee: Trainee, unique: Unique | None = None, **kwargs: Any
+) -> Written:
     try:
-        register.save(trainee, views=[trainee_row(trainee, register.keyring)], **kwargs)
+        views = [trainee_row(trainee, register.keyring)]
+        register.save(trainee, views=views, unique=unique, **kwargs)
     except IntegrityError:
         raise ConcurrentChange from None
     except (OperationalError, InterfaceError):
@@ -58,6 +64,8 @@ def load(
     """The provider's trainee with this id; another provider's trainee is not found
     (provider_id None: any provider's, for operators and the teacher-record system); an erased
     trainee raises TraineeErased unless `erased` asks for it."""
+    if not could_be_slug(slug):
+        raise NotFound
     try:
         trainee = register.get_trainee(trainee_uuid(slug))
     except AggregateNotFoundError:
@@ -110,6 +118,7 @@ def register_trainee(
     """Run the submission checks, register the trainee and submit it for a TRN."""
     c, known = new.candidate, new.context.register
     check_submission(c, new.context)
+    check_degrees_at_save(c.degrees, new.context, nested=True)
     now = datetime.now(UTC)
     trainee = Trainee.register(
         provider=provider,
@@ -123,8 +132,9 @@ def register_trainee(
         degrees=tuple(build_degree(d, now) for d in c.degrees),
         actor=actor,
         at=now,
-    )
-    return save(register, trainee)
+    )  # saved unless an identical trainee was saved meanwhile (raises Duplicated)
+    unique = duplicate_check(register.keyring, provider.provider_id, c.values)
+    return save(register, trainee, unique=unique)
 
 
 def update_trainee(

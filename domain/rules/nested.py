@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 
 from domain import codes
-from domain.errors import Problem
+from domain.errors import Problem, ValidationFailed
 from domain.reference import code_list
 from domain.rules import Candidate, Context, Rule
 from domain.rules.inclusion import inclusion_message
-from domain.rules.switches import Switch
+from domain.rules.switches import Switch, Wording
 
 UK_COUNTRIES = frozenset({"XF", "XG", "XH", "XI", "XK"})
 UNDERGRAD_ROUTES = frozenset({"09", "11", "14", "18"})
@@ -20,6 +20,16 @@ NOT_APPLICABLE_URNS = frozenset({"900000", "900010", "900020", "900030"})
 _URN = re.compile(r"[0-9]{6}")
 _LEADING_INTEGER = re.compile(r"\s*([+-]?[0-9]{1,18})")  # more digits: already far too late
 EITHER = "must be entered if specifying a previous UK degree or non-UK degree"
+UK_DEGREE_BLANK = "must be entered if specifying a previous UK degree"
+NON_UK_DEGREE_BLANK = "must be entered if specifying a previous non-UK degree"
+DEGREE_WORDINGS = frozenset(
+    {
+        Wording.DEGREE_BLANK,
+        Wording.UK_DEGREE_BLANK,
+        Wording.GRADUATION_YEAR_FUTURE,
+        Wording.GRADUATION_YEAR_INVALID,
+    }
+)
 
 
 def text(item: Mapping[str, object], name: str) -> str | None:
@@ -58,31 +68,58 @@ def _code_problem(name: str, list_name: str, code: str | None, ctx: Context) -> 
         yield Problem(name, inclusion_message(code, code_list(list_name).codes(), ctx))
 
 
+def graduation_year_problems(item: Mapping[str, object], ctx: Context) -> Iterator[Problem]:
+    """A graduation year given is at most next year and at most 60 years before it."""
+    year, next_year = graduation_year(item.get("graduation_year")) or 0, ctx.today.year + 1
+    if year > next_year:
+        future = "must be in the past, for example 2014"
+        yield Problem("graduation_year", ctx.message(Wording.GRADUATION_YEAR_FUTURE, future))
+    if not next_year - 60 <= year <= next_year:
+        yield Problem("graduation_year", ctx.message(Wording.GRADUATION_YEAR_INVALID, "is invalid"))
+
+
 def degree_problems(item: Mapping[str, object], ctx: Context) -> Iterator[Problem]:
     """Problems of one degree by its own field names; an unknown subject or grade is missing."""
+
+    def blank(field_name: str, message: str, key: Wording = Wording.DEGREE_BLANK) -> Problem:
+        return Problem(field_name, ctx.message(key, message))
+
     if text(item, "graduation_year") is None:
-        yield Problem("graduation_year", EITHER)
-    else:
-        year, next_year = graduation_year(item.get("graduation_year")) or 0, ctx.today.year + 1
-        if year > next_year:
-            yield Problem("graduation_year", "must be in the past, for example 2014")
-        if not next_year - 60 <= year <= next_year:
-            yield Problem("graduation_year", "is invalid")
+        yield blank("graduation_year", EITHER)
+    elif not ctx.on(Switch.GRADUATION_YEAR_AT_SAVE):
+        yield from graduation_year_problems(item, ctx)
     if not _known("degree_subject", text(item, "subject")):
-        yield Problem("subject", EITHER)
+        yield blank("subject", EITHER)
     uk = is_uk_degree(item)
     if not uk:
         yield from _code_problem("country", "country", text(item, "country"), ctx)
     if uk:
         if text(item, "uk_degree") is None:
-            yield Problem("uk_degree", "must be entered if specifying a previous UK degree")
+            yield blank("uk_degree", UK_DEGREE_BLANK, Wording.UK_DEGREE_BLANK)
         if not _known("degree_grade", codes.grade(text(item, "grade"))):
-            yield Problem("grade", EITHER)
+            yield blank("grade", EITHER)
         yield from _code_problem("uk_degree", "degree_type", text(item, "uk_degree"), ctx)
     else:
         if text(item, "non_uk_degree") is None:
-            yield Problem("non_uk_degree", "must be entered if specifying a previous non-UK degree")
+            yield blank("non_uk_degree", NON_UK_DEGREE_BLANK)
         yield from _code_problem("non_uk_degree", "degree_type", text(item, "non_uk_degree"), ctx)
+
+
+def check_degrees_at_save(
+    degrees: Iterable[Mapping[str, object]], ctx: Context, *, nested: bool
+) -> None:
+    """Where a version checks graduation years as the degrees are saved (after every other
+    check passed), raise ValidationFailed with each year outside the window."""
+    if not ctx.on(Switch.GRADUATION_YEAR_AT_SAVE):
+        return
+    problems = [
+        Problem(p.field, p.message, nested_under="degrees" if nested else None, saved=True)
+        for degree in degrees
+        if text(degree, "graduation_year") is not None
+        for p in graduation_year_problems(degree, ctx)
+    ]
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def placement_problems(

@@ -38,6 +38,7 @@ class Switch(StrEnum):
     FUNDING_FIXED_ROUTES = "funding_fixed_routes"
     FUNDING_METHOD = "funding_method"
     FUNDING_METHOD_CODE = "funding_method_code"
+    GRADUATION_YEAR_AT_SAVE = "graduation_year_at_save"
     HESA_ID_LENGTH = "hesa_id_length"
     HESA_REQUIRED = "hesa_required"
     IQTS_COUNTRY = "iqts_country"
@@ -70,6 +71,7 @@ class Switch(StrEnum):
     SUBMISSION_COURSE_DETAILS = "submission_course_details"
     SUBMISSION_DIVERSITY = "submission_diversity"
     SUBMISSION_ON_UPDATE = "submission_on_update"
+    SUBMISSION_PERSONAL_DETAILS = "submission_personal_details"
     TRAINEE_START_DATE = "trainee_start_date"
     TRAINEE_START_DATE_EQUAL_TO_ITT_START = "trainee_start_date_equal_to_itt_start"
     TRAINING_INITIATIVE_AVAILABILITY = "training_initiative_availability"
@@ -90,9 +92,11 @@ OLDER_BEHAVIOURS = frozenset(
         Switch.ROUTE_02,
         Switch.PRIMARY_SUBJECT_REWRITE,
         Switch.SUBMISSION_ON_UPDATE,
+        Switch.SUBMISSION_PERSONAL_DETAILS,
         Switch.FUNDING_CURRENT_CYCLE,
         Switch.FUNDING_FIXED_ROUTES,
         Switch.ITT_QUALIFICATION_AIM_INTEGER_BUG,
+        Switch.GRADUATION_YEAR_AT_SAVE,
     }
 )
 """Behaviours only older API versions have: off unless a version switches them on."""
@@ -120,6 +124,8 @@ DESCRIPTIONS: dict[Switch, str] = {
     "school direct routes",
     Switch.FUNDING_METHOD: "a bursary, scholarship or grant needs a funding rule for the route "
     "and subject",
+    Switch.GRADUATION_YEAR_AT_SAVE: "a degree's graduation year is checked against the 60-year "
+    "window only when the rest of the request passed, as the degree is saved",
     Switch.HESA_ID_LENGTH: "hesa_id must have 13 or 17 digits",
     Switch.IQTS_COUNTRY: "iqts_country is accepted and checked",
     Switch.ITT_END_AFTER_START: "itt_end_date must be after itt_start_date",
@@ -138,6 +144,8 @@ DESCRIPTIONS: dict[Switch, str] = {
     Switch.STUDY_MODE_OPTIONAL_FOR_ASSESSMENT_ONLY: "study_mode is optional on the "
     "assessment-only route",
     Switch.SUBMISSION_ON_UPDATE: "an update runs the submission checks again",
+    Switch.SUBMISSION_PERSONAL_DETAILS: "the submission checks include personal details: "
+    "names of at most 60 characters, a date of birth in the past, 16 to 100 years ago",
     Switch.TRAINEE_START_DATE_EQUAL_TO_ITT_START: "trainee_start_date may equal itt_start_date",
     Switch.TRAINING_INITIATIVE_AVAILABILITY: "training_initiative must be offered in the "
     "trainee's academic cycle",
@@ -157,11 +165,15 @@ class Wording(StrEnum):
 
     COURSE_SUBJECT_PRIMARY = "course_subject_1.primary"
     COURSE_SUBJECT_DUPLICATE = "course_subject.duplicate"
+    DEGREE_BLANK = "degree.blank"
     FUND_CODE_INELIGIBLE = "fund_code.ineligible"
     FUNDING_METHOD_INELIGIBLE = "funding_method.ineligible"
     FUNDING_METHOD_NOT_ELIGIBLE_FUND_CODE = "funding_method.not_eligible_fund_code"
+    GRADUATION_YEAR_FUTURE = "graduation_year.future"
+    GRADUATION_YEAR_INVALID = "graduation_year.invalid"
     INCLUSION = "inclusion"
     INCLUSION_TRUNCATED = "inclusion_truncated"
     ITT_QUALIFICATION_AIM_BLANK = "itt_qualification_aim.blank"
     QTS_STANDARDS_MET_DATE_BLANK = "qts_standards_met_date.blank"
     TRAINING_PARTNER_INVALID = "training_partner.invalid"
+    UK_DEGREE_BLANK = "uk_degree.blank"

@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from domain.errors import ValidationFailed
 from service import lifecycle
 from service.api.context import AnyRequest, Caller, data_of, provide_caller
+from service.api.requests import ACTION_INPUTS, checked
 from service.api.responses import ApiError, json, not_found, unprocessable
 from service.api.writes import etag, in_executor
 from service.clock import today
@@ -33,7 +34,7 @@ async def _transition(
     if not caller.version.serves(endpoint):
         raise not_found()
     try:
-        sent = caller.version.canonical_request(await data_of(request, caller))
+        data = caller.version.canonical_request(await data_of(request, caller))
     except ApiError as missing:
         # withdraw and defer load the trainee before they read the body, as the original does
         if missing.status == 422 and endpoint in LOADED_FIRST:
@@ -45,6 +46,7 @@ async def _transition(
                 raise not_found("Trainee(s) not found") from None
         raise
     try:
+        sent = checked(data, ACTION_INPUTS[endpoint])
         written = await in_executor(
             request,
             use_case,

@@ -42,7 +42,7 @@ class Caller:
 def request_id(request: AnyRequest) -> str:
     """The request's id: the client's X-Request-Id when sensible, else a new one."""
     given = request.headers.get("x-request-id", "")
-    if 0 < len(given) <= 64 and given.isprintable():
+    if 0 < len(given) <= 64 and given.isascii() and given.isprintable():
         return given
     return uuid.uuid4().hex
 

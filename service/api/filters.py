@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from service.api.responses import filter_invalid
+from service.api.values import INT64_MAX
 from service.queries import STATUS_CONDITIONS, TraineeFilter
 
 FIRST_CYCLE, LAST_CYCLE = 2015, 2030
@@ -25,12 +26,20 @@ def to_i(text: str) -> int:
 
 
 def parse_since(text: str) -> datetime | None:
-    """An ISO 8601 date or date-time."""
+    """An ISO 8601 date or date-time (UTC unless it says otherwise, as Ruby's DateTime reads
+    it), in UTC; one that falls outside years 1 to 9999 there is clamped to them."""
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return value if value.tzinfo else value.astimezone()
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-12:00 is after any time; 0001-01-01T00:00+01:00
+        return (datetime.max if value.year == datetime.max.year else datetime.min).replace(
+            tzinfo=UTC
+        )
 
 
 def parse_filter(params: Mapping[str, Sequence[str]], today: date) -> TraineeFilter:
@@ -61,10 +70,14 @@ def parse_filter(params: Mapping[str, Sequence[str]], today: date) -> TraineeFil
     sort_order = one("sort_order") or "desc"
     if sort_order not in ("asc", "desc"):
         problems["sort_order"] = ["is not included in the list"]
+    numbers = {name: one(name) for name in ("page", "per_page")}
+    for name, text in numbers.items():
+        if text is not None and to_i(text) > INT64_MAX:
+            problems[name] = [f"{text} is too large"]
     if problems:
         raise filter_invalid(problems)
     has_trn_text = (one("has_trn") or "").strip()
-    per_page_text = one("per_page")
+    per_page_text = numbers["per_page"]
     per_page = DEFAULT_PER_PAGE if per_page_text is None else to_i(per_page_text)
     if per_page < 0:
         per_page = PAGER_DEFAULT
@@ -73,7 +86,7 @@ def parse_filter(params: Mapping[str, Sequence[str]], today: date) -> TraineeFil
         since=since,
         statuses=tuple(dict.fromkeys(statuses)),
         has_trn=None if not has_trn_text else has_trn_text == "true",
-        page=max(to_i(one("page") or "1"), 1),
+        page=max(to_i(numbers["page"] or "1"), 1),
         per_page=per_page,
         descending=sort_order == "desc",
     )

@@ -1,4 +1,8 @@
-"""Decoding request bodies: JSON, the `data` object, and the msgspec input types."""
+"""Decoding request bodies: JSON, the `data` object, and the msgspec input types.
+
+Every value a body carries is checked here, before any rule sees it: a value of the wrong shape
+or one the service cannot store (see service.api.values) is `<field> is invalid`.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,14 @@ import msgspec
 from domain.details import DEGREE_FIELDS, PLACEMENT_FIELDS, WRITABLE
 from domain.errors import Problem, ValidationFailed
 from service.api.responses import ApiError, missing_data
+from service.api.values import PROSE_FIELDS, Scalar, storable
 
-Scalar = str | int | float | bool | None
+Reasons = Scalar | list[Scalar]
 _DISABILITY = re.compile(r"^disability\d+$")
-_PATH_FIELD = re.compile(r"^\$\.(\w+)")
+
+
+def _malformed(message: str) -> ApiError:
+    return ApiError(400, {"errors": [message[:1].upper() + message[1:]]})
 
 
 def data_object(body: bytes) -> dict[str, Any]:
@@ -24,32 +32,52 @@ def data_object(body: bytes) -> dict[str, Any]:
     try:
         decoded = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
-        text = str(exc)
-        raise ApiError(400, {"errors": [text[:1].upper() + text[1:]]}) from None
+        raise _malformed(str(exc)) from None
+    except RecursionError:
+        raise _malformed("JSON is malformed: nested too deeply") from None
+    except UnicodeDecodeError as exc:
+        raise _malformed(f"JSON is malformed: invalid UTF-8 (byte {exc.start})") from None
     data = decoded.get("data") if isinstance(decoded, dict) else None
     if not isinstance(data, dict) or not data:
         raise missing_data()
     return data
 
 
-def _input_type(name: str, fields: tuple[str, ...], nested: Mapping[str, Any]) -> Any:
-    spec: list[tuple[str, Any, Any]] = [
-        (field, Scalar | msgspec.UnsetType, msgspec.UNSET) for field in fields
-    ]
-    spec += [(field, kind | msgspec.UnsetType, msgspec.UNSET) for field, kind in nested.items()]
+def _input_type(name: str, fields: Mapping[str, Any]) -> Any:
+    spec = [(field, kind | msgspec.UnsetType, msgspec.UNSET) for field, kind in fields.items()]
     return msgspec.defstruct(name, spec, kw_only=True, omit_defaults=True)
 
 
-PlacementInput = _input_type("PlacementInput", PLACEMENT_FIELDS, {})
-DegreeInput = _input_type("DegreeInput", DEGREE_FIELDS, {})
+PlacementInput = _input_type("PlacementInput", dict.fromkeys(PLACEMENT_FIELDS, Scalar))
+DegreeInput = _input_type("DegreeInput", dict.fromkeys(DEGREE_FIELDS, Scalar))
 TraineeInput = _input_type(
     "TraineeInput",
-    WRITABLE,
     {
+        **dict.fromkeys(WRITABLE, Scalar),
         "placements_attributes": list[PlacementInput],  # type: ignore[valid-type]
         "degrees_attributes": list[DegreeInput],  # type: ignore[valid-type]
     },
 )
+WithdrawInput = _input_type(
+    "WithdrawInput",
+    {
+        "withdrawal_date": Scalar,
+        "trigger": Scalar,
+        "reasons": Reasons,
+        "future_interest": Scalar,
+        "another_reason": Scalar,
+        "safeguarding_concern_reasons": Scalar,
+    },
+)
+DeferInput = _input_type("DeferInput", {"defer_date": Scalar, "defer_reason": Scalar})
+RecommendInput = _input_type("RecommendInput", {"qts_standards_met_date": Scalar})
+ACTION_INPUTS = {
+    "withdraw": WithdrawInput,
+    "defer": DeferInput,
+    "update-qts-or-eyts-status": RecommendInput,
+    "recommend-for-qts": RecommendInput,
+}
+_ITEMS = {"placements_attributes": PlacementInput, "degrees_attributes": DegreeInput}
 
 
 def fields_of(struct: Any) -> dict[str, Any]:
@@ -61,22 +89,71 @@ def fields_of(struct: Any) -> dict[str, Any]:
     }
 
 
-def convert(data: Mapping[str, Any], kind: Any) -> Any:
-    """Convert a mapping to an input type; a value of the wrong shape is `<field> is invalid`."""
+def _fits(name: str, value: Any, kind: Any) -> bool:
     try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        match = _PATH_FIELD.match(str(exc).rsplit(" - at `", 1)[-1].rstrip("`"))
-        field = match.group(1) if match else "data"
-        raise ValidationFailed([Problem(field, "is invalid")]) from None
+        msgspec.convert(value, kind)
+    except msgspec.ValidationError:
+        return False
+    return storable(value, prose=name in PROSE_FIELDS)
+
+
+def problems_of(
+    data: Mapping[str, Any], kind: Any, nested_under: str | None = None
+) -> list[Problem]:
+    """Every field of `data` that `kind` declares whose value is of the wrong shape or cannot
+    be stored, in the declaration's order (nested items by their own field names)."""
+    found: list[Problem] = []
+    for field in msgspec.structs.fields(kind):
+        if field.name not in data:
+            continue
+        value, item = data[field.name], _ITEMS.get(field.name)
+        if item is not None and isinstance(value, list) and all(isinstance(i, dict) for i in value):
+            for each in value:
+                found += problems_of(each, item, nested_under=field.name)
+        elif not _fits(field.name, value, field.type):
+            found.append(Problem(field.name, "is invalid", nested_under))
+    return found
+
+
+def convert(data: Mapping[str, Any], kind: Any) -> Any:
+    """Convert a mapping to an input type; every value of the wrong shape, or one the service
+    cannot store, is `<field> is invalid`."""
+    problems = problems_of(data, kind)
+    if problems:
+        raise ValidationFailed(problems)
+    return msgspec.convert(data, kind)
+
+
+def checked(data: Mapping[str, Any], kind: Any) -> dict[str, Any]:
+    """The fields of a body that the input type declares, checked as `convert` checks them."""
+    return fields_of(convert(data, kind))
+
+
+def disability_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """The `disabilityN` keys whose value is not a code the service can store."""
+    return [
+        Problem(key, "is invalid")
+        for key, value in data.items()
+        if _DISABILITY.match(key) and not _fits(key, value, Scalar)
+    ]
 
 
 def disabilities_of(data: Mapping[str, Any]) -> dict[str, str]:
     """The `disabilityN` keys of a body, in their order, as text."""
-    found: dict[str, str] = {}
-    for key, value in data.items():
-        if _DISABILITY.match(key) and value is not None and str(value).strip():
-            if isinstance(value, (dict, list)):
-                raise ValidationFailed([Problem(key, "is invalid")])
-            found[key] = str(value)
-    return found
+    problems = disability_problems(data)
+    if problems:
+        raise ValidationFailed(problems)
+    return {
+        key: str(value)
+        for key, value in data.items()
+        if _DISABILITY.match(key) and value is not None and str(value).strip()
+    }
+
+
+def trainee_input(data: Mapping[str, Any]) -> tuple[Any, dict[str, str]]:
+    """A trainee body (canonical names) as its input type and its disabilities; every invalid
+    value is reported together."""
+    problems = problems_of(data, TraineeInput) + disability_problems(data)
+    if problems:
+        raise ValidationFailed(problems)
+    return msgspec.convert(data, TraineeInput), disabilities_of(data)

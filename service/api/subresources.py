@@ -13,6 +13,7 @@ from domain.errors import DuplicateDegree
 from domain.rules.switches import Switch
 from service import subresources
 from service.api.context import AnyRequest, Caller, data_of, provide_caller
+from service.api.requests import DegreeInput, PlacementInput, checked
 from service.api.responses import ApiError, errors, json, not_found
 from service.api.writes import etag, in_executor
 from service.clock import today
@@ -45,7 +46,9 @@ def _one(items: list[Any], key: str, wanted: str, what: str) -> Any:
 
 async def _write(request: AnyRequest, caller: Caller, use_case: Any, status: int, **kw: Any) -> Any:
     if "sent" in kw:
-        kw["sent"] = sent = caller.version.canonical_request(await data_of(request, caller))
+        data = caller.version.canonical_request(await data_of(request, caller))
+        kind = PlacementInput if "school" in kw else DegreeInput
+        kw["sent"] = sent = checked(data, kind)
         if "school" in kw and sent.get("urn") is not None:  # a known school's URN links it
             urn = str(sent["urn"])
             known = await register_entries(request.app.state.read_pool, {urn}, set())

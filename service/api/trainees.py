@@ -13,10 +13,11 @@ from litestar.params import FromPath
 from domain.errors import ValidationFailed
 from domain.rules.submission import SubmissionFailed
 from domain.values import ProviderRef
+from projections.inline import Duplicated
 from service import commands
 from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.filters import parse_filter
-from service.api.requests import TraineeInput, convert, disabilities_of, fields_of
+from service.api.requests import fields_of, trainee_input
 from service.api.responses import (
     ApiError,
     counted,
@@ -26,6 +27,7 @@ from service.api.responses import (
     raw_json,
     trainee_invalid,
 )
+from service.api.values import INT64_MAX
 from service.api.writes import etag, if_match, in_executor
 from service.clock import today
 from service.queries import duplicate_trainees, register_entries, trainee_document, trainee_page
@@ -33,8 +35,8 @@ from service.queries import duplicate_trainees, register_entries, trainee_docume
 
 def trainee_write(data: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], dict[str, str]]:
     """A trainee body in canonical fields, decoded through the msgspec input type."""
-    canonical = caller.version.canonical_request(data)
-    return fields_of(convert(canonical, TraineeInput)), disabilities_of(canonical)
+    struct, disabilities = trainee_input(caller.version.canonical_request(data))
+    return fields_of(struct), disabilities
 
 
 class TraineesController(Controller):
@@ -48,7 +50,7 @@ class TraineesController(Controller):
         """A page of the provider's trainees for one academic cycle."""
         query = {k: request.query_params.getall(k) for k in request.query_params}
         f = parse_filter(query, today())
-        if f.per_page == 0:
+        if f.per_page == 0 or f.offset > INT64_MAX:  # a page no database could reach is empty
             raise not_found("No trainees found")
         state = request.app.state
         page = await trainee_page(
@@ -119,6 +121,8 @@ class TraineesController(Controller):
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
         except SubmissionFailed as failed:
             raise submission_invalid(failed.sections) from None
+        except Duplicated as duplicated:  # an identical create was saved meanwhile
+            raise duplicate_trainee(duplicated.found, caller) from None
         return json({"data": caller.version.render(written.document)}, 201, etag(written.version))
 
     @route("/{trainee_id:str}", http_method=["PUT", "PATCH"])

@@ -47,12 +47,17 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild every read model from the events; --verify compares instead of switching."""
-    from projections.rebuild import rebuild
-    from service.eventstore import keyed_mapper
+    from projections.rebuild import has_events_table, rebuild
+    from service.eventstore import keyed_mapper, open_register
     from service.keyring import master_keys
 
     database = database_for(settings)
-    register_for(settings, database).close()  # creates the events table on a new database
+    # creates the events table on a new database; a verify of a served one waits for no writer
+    fresh = not asyncio.run(has_events_table(database.url))
+    register = open_register(
+        database, 1, master_keys(settings), create_tables=fresh or not args.verify
+    )
+    register.close()
     mapper = keyed_mapper(master_keys(settings))
     report = asyncio.run(
         rebuild(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,12 +25,28 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         line.update((k, v) for k, v in vars(record).items() if k not in _STANDARD)
-        if record.exc_info and record.levelno >= logging.ERROR:
-            line["error"] = self.formatException(record.exc_info)
-        elif record.exc_info and record.exc_info[1] is not None:
-            error = record.exc_info[1]  # an expected failure: its kind and message are enough
-            line["error"] = f"{type(error).__name__}: {error}"
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            line["error"] = type(error).__name__
+            if record.levelno >= logging.ERROR:
+                line["stack"] = stack(error)
         return msgspec.json.encode(line, enc_hook=str).decode()
+
+
+def stack(error: BaseException) -> str:
+    """Where an exception and those it came from were raised: types and source lines only.
+    Messages are left out: a database or decoding error quotes the values it refused."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        parts.append(f"{frames}{type(current).__module__}.{type(current).__qualname__}")
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return "\nwhich came from:\n".join(parts)
 
 
 class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

@@ -173,6 +173,8 @@ class ApiVersion:
     def label(self, problem: Problem, *, may_humanise: bool = True) -> str:
         """The field part of a validation message (humanised where the version says so)."""
         wire = self.wire_name(problem.field)
+        if problem.saved:  # Rails' own name, in every version: an association's is one name
+            return humanise(f"{problem.nested_under}_{wire}" if problem.nested_under else wire)
         if not (self.humanised_labels and may_humanise):
             nested = problem.nested_under == "placements_attributes"
             return f"placements_attributes {wire}" if nested else wire

@@ -30,7 +30,11 @@ CHANGE = VersionChange(
         }
     ),
     rules_on=frozenset({Switch.DEGREES_REQUIRED}),
-    wording={Wording.INCLUSION: INCLUSION, Wording.INCLUSION_TRUNCATED: INCLUSION_TRUNCATED},
+    wording={
+        Wording.INCLUSION: INCLUSION,
+        Wording.INCLUSION_TRUNCATED: INCLUSION_TRUNCATED,
+        Wording.UK_DEGREE_BLANK: "can't be blank",  # Rails' presence message, as for the rest
+    },
     messages={
         # defer and recommend went through shared services that used raw names by July 2025
         NEWER.messages[DEFER_STATE]: DEFER_STATE,

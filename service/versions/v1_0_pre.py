@@ -53,6 +53,10 @@ CHANGE = VersionChange(
     ),
     rules_on=frozenset(
         {
+            # the shared submission checks kept their personal-details section until Nov 2025
+            Switch.SUBMISSION_PERSONAL_DETAILS,
+            # the degree record checked the graduation year as it was saved (v0.1's code)
+            Switch.GRADUATION_YEAR_AT_SAVE,
             Switch.ITT_QUALIFICATION_AIM_INTEGER_BUG,
             Switch.FUNDING_CURRENT_CYCLE,
             Switch.FUNDING_FIXED_ROUTES,
@@ -64,6 +68,12 @@ CHANGE = VersionChange(
         Wording.FUND_CODE_INELIGIBLE: "is ineligible",
         Wording.FUNDING_METHOD_INELIGIBLE: "is not valid for this trainee",
         Wording.FUNDING_METHOD_NOT_ELIGIBLE_FUND_CODE: "is not valid for this trainee",
+        # v0.1's degree attributes, which v1.0-pre kept: Rails' presence messages, and the
+        # degree record's year window in the service's user-facing words
+        Wording.DEGREE_BLANK: "can't be blank",
+        Wording.GRADUATION_YEAR_FUTURE: "Enter a graduation year that is in the past, for "
+        "example 2014",
+        Wording.GRADUATION_YEAR_INVALID: "Enter a valid graduation year",
     },
     messages=dict(
         [

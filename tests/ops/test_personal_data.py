@@ -102,7 +102,6 @@ async def test_nothing_sent_for_an_erased_trainee_survives_in_a_dump_or_the_logs
     read = await client.get(f"{V}/trainees/{tid}", headers=provider.headers)
     assert read.json()["email"] == CHANGED["email"] and read.json()["trn"] == TRN
     sent = [*PERSON.values(), *CHANGED.values(), DEFER_REASON, TRN]
-    assert CHANGED["email"] in dump(migrated_database)  # in the kept answer only
 
     trainees("erase", tid, "--reason", "erasure request", env=env)
     trainees("projections", "run", "--once", env=env)  # the audit log catches up

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class DomainError(Exception):
@@ -36,6 +37,14 @@ class NotFound(DomainError):
     def __init__(self, what: str = "Trainee(s)") -> None:
         super().__init__(what)
         self.what = what
+
+
+class TraineeErased(DomainError):
+    """The trainee's personal data was erased: the record answers no more reads or writes."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__("trainee erased")
+        self.at = at
 
 
 class ConcurrentChange(DomainError):

@@ -10,11 +10,12 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.utils import register_topic
 
-from domain.errors import NotFound, StateTransitionRefused
+from domain.errors import NotFound, StateTransitionRefused, TraineeErased
 from domain.states import COMPLETE, State, allows
 from domain.values import (
     Actor,
     Degree,
+    Erasure,
     Placement,
     ProviderRef,
     RecordChanges,
@@ -85,6 +86,8 @@ class Trainee(Aggregate):
         self.reinstate_date: date | None = None
         self.withdrawal: Withdrawal | None = None
         self.state_before_withdrawal: State | None = None
+        self.has_trn = False
+        self.erasure: Erasure | None = None
 
     @classmethod
     def register(
@@ -188,7 +191,7 @@ class Trainee(Aggregate):
     def receive_trn(self, *, trn: str, actor: Actor) -> None:
         """Store the TRN allocated by the teacher-record system (never overwritten); a
         deferred or withdrawn trainee keeps its state."""
-        if self.trn is not None:
+        if self.has_trn:
             raise StateTransitionRefused
         keeps_state = self.state in (State.DEFERRED, State.WITHDRAWN)
         if not keeps_state and not allows("receive_trn", self.state):
@@ -196,8 +199,9 @@ class Trainee(Aggregate):
         self._trn_received(trn=trn, actor=actor)
 
     @event("TrnReceived", topic=_topic("TrnReceived"))
-    def _trn_received(self, *, trn: str, actor: Actor) -> None:
-        self.trn = trn
+    def _trn_received(self, *, trn: str | None, actor: Actor) -> None:
+        self.trn = trn  # None once erased: the state below must not depend on it
+        self.has_trn = True
         if self.state not in (State.DEFERRED, State.WITHDRAWN):
             self.state = State.TRN_RECEIVED
 
@@ -223,7 +227,7 @@ class Trainee(Aggregate):
         self.reinstate_date = date
         if self.record.trainee_start_date is None:
             self.record = msgspec.structs.replace(self.record, trainee_start_date=date)
-        self.state = State.TRN_RECEIVED if self.trn else State.SUBMITTED_FOR_TRN
+        self.state = State.TRN_RECEIVED if self.has_trn else State.SUBMITTED_FOR_TRN
 
     def undo_withdrawal(self, *, comment: str, ticket: str | None, actor: Actor) -> None:
         """Take back a withdrawal recorded in error; needs a comment saying why."""
@@ -234,9 +238,27 @@ class Trainee(Aggregate):
         self._withdrawal_undone(comment=comment.strip(), ticket=ticket, actor=actor)
 
     @event("WithdrawalUndone", topic=_topic("WithdrawalUndone"))
-    def _withdrawal_undone(self, *, comment: str, ticket: str | None, actor: Actor) -> None:
+    def _withdrawal_undone(self, *, comment: str | None, ticket: str | None, actor: Actor) -> None:
         self.state = self.state_before_withdrawal or State.TRN_RECEIVED
         self.withdrawal = None
+
+    # Erasure of the person's data (docs/personal-data.md).
+
+    def check_not_erased(self) -> None:
+        """Refuse anything but reading the non-personal record once the person was erased."""
+        if self.erasure is not None:
+            raise TraineeErased(self.erasure.at)
+
+    def erase(self, *, reason: str, ticket: str | None, actor: Actor, at: datetime) -> None:
+        """Record that the person's data is erased (the service then destroys the data key)."""
+        self.check_not_erased()
+        if not reason.strip():
+            raise ValueError("a reason is required to erase a trainee")
+        self._erased(reason=reason.strip(), ticket=ticket, actor=actor, at=at)
+
+    @event("Erased", topic=_topic("Erased"))
+    def _erased(self, *, reason: str, ticket: str | None, actor: Actor, at: datetime) -> None:
+        self.erasure = Erasure(at=at, reason=reason, ticket=ticket)
 
     # Placements and degrees.
 

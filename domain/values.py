@@ -70,6 +70,14 @@ class Withdrawal(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     safeguarding_concern_reasons: str | None = None
 
 
+class Erasure(msgspec.Struct, frozen=True, kw_only=True):
+    """When and why a trainee's personal data was erased (no personal data itself)."""
+
+    at: datetime
+    reason: str
+    ticket: str | None = None
+
+
 class TraineeRecord(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The trainee's personal, course and funding details, in HESA codes (the domain's meaning)."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
 
+from domain.personal import PERSONAL_DOCUMENT_FIELDS
 from domain.trainee import Trainee
 from domain.values import Degree, Placement
 
@@ -67,7 +69,9 @@ class DegreeDocument(msgspec.Struct, kw_only=True):
 
 class TraineeDocument(msgspec.Struct, kw_only=True):
     """A trainee in the domain's vocabulary (the newest version renders it as is);
-    `disabilityN` keys follow disability_disclosure, one per code sent."""
+    `disabilityN` keys follow disability_disclosure, one per code sent. The personal members
+    (domain.personal) come first after the id, so that the read model can keep them sealed
+    apart and splice them in."""
 
     trainee_id: str
     provider_trainee_id: str | None
@@ -87,13 +91,17 @@ class TraineeDocument(msgspec.Struct, kw_only=True):
     additional_ethnic_background: str | None
     diversity_disclosure: str | None
     disability_disclosure: str | None
+    ni_number: str | None
+    hesa_id: str | None
+    defer_reason: str | None
+    withdrawal_another_reason: str | None
+    withdrawal_safeguarding_concern_reasons: str | None
     training_route: str | None
     training_initiative: str | None
     additional_training_initiative: str | None
     itt_aim: str | None
     itt_qualification_aim: str | None
     course_year: int | None
-    ni_number: str | None
     pg_apprenticeship_start_date: str | None
     course_subject_1: str | None
     course_subject_2: str | None
@@ -115,17 +123,13 @@ class TraineeDocument(msgspec.Struct, kw_only=True):
     recommended_for_award_at: str | None
     awarded_at: str | None
     defer_date: str | None
-    defer_reason: str | None
     reinstate_date: str | None
     withdrawal_date: str | None
     withdrawal_reasons: list[str] | None
     withdrawal_trigger: str | None
     withdrawal_future_interest: str | None
-    withdrawal_another_reason: str | None
-    withdrawal_safeguarding_concern_reasons: str | None
     state: str
     record_source: str
-    hesa_id: str | None
     ukprn: str
     training_partner_urn: str | None
     training_partner_ukprn: str | None
@@ -137,6 +141,17 @@ class TraineeDocument(msgspec.Struct, kw_only=True):
     updated_at: str
     placements: list[PlacementDocument]
     degrees: list[DegreeDocument]
+
+
+def _part(name: str, keep: Callable[[str], bool]) -> type[msgspec.Struct]:
+    """A struct of some of TraineeDocument's members, in its order."""
+    fields = [(f.name, f.type) for f in msgspec.structs.fields(TraineeDocument) if keep(f.name)]
+    return msgspec.defstruct(name, fields, kw_only=True, module=__name__)
+
+
+_PERSONAL = frozenset(PERSONAL_DOCUMENT_FIELDS)
+PersonalPart = _part("PersonalPart", lambda name: name in _PERSONAL)
+RecordPart = _part("RecordPart", lambda name: name not in _PERSONAL)
 
 
 def placement_document(placement: Placement) -> dict[str, Any]:
@@ -171,12 +186,12 @@ def _stamp(value: datetime) -> str:
     return timestamp(value) or ""
 
 
-def document_struct(trainee: Trainee) -> TraineeDocument:
-    """The trainee in the domain's vocabulary, but its disabilityN keys."""
+def _document_fields(trainee: Trainee) -> dict[str, Any]:
+    """The members of the trainee's document (domain vocabulary), but its disabilityN keys."""
     r = trainee.record
     route = r.training_route
     w = trainee.withdrawal
-    return TraineeDocument(
+    return dict(
         trainee_id=trainee.slug,
         provider_trainee_id=r.provider_trainee_id,
         application_id=r.application_id,
@@ -248,25 +263,41 @@ def document_struct(trainee: Trainee) -> TraineeDocument:
     )
 
 
+def document_struct(trainee: Trainee) -> TraineeDocument:
+    """The trainee in the domain's vocabulary, but its disabilityN keys."""
+    return TraineeDocument(**_document_fields(trainee))
+
+
 def trainee_document(trainee: Trainee) -> dict[str, Any]:
     """The trainee in the domain's vocabulary, as a plain mapping."""
-    out: dict[str, Any] = {}
-    for key, value in msgspec.to_builtins(document_struct(trainee)).items():
-        out[key] = value
-        if key == "disability_disclosure":
-            out.update(trainee.record.disabilities)
+    out: dict[str, Any] = msgspec.json.decode(document_json(trainee))
     return out
 
 
-_AFTER_DISABILITIES = b',"training_route":'
+_AFTER_DISABILITIES = b',"ni_number":'
+_ID_MEMBER = len(b'{"trainee_id":"')
+
+
+def document_parts(trainee: Trainee) -> tuple[bytes, bytes]:
+    """The document as JSON without its personal members, and those members as JSON object
+    members (`"first_names":"Ann",...`): the read model seals the second apart."""
+    fields = _document_fields(trainee)
+    personal = {name: fields.pop(name) for name in PERSONAL_DOCUMENT_FIELDS}
+    members = msgspec.json.encode(PersonalPart(**personal))[1:-1]
+    disabilities = trainee.record.disabilities
+    if disabilities:
+        extra = msgspec.json.encode(disabilities)[1:-1]  # "disability1":"58",...
+        at = members.index(_AFTER_DISABILITIES)
+        members = members[:at] + b"," + extra + members[at:]
+    return msgspec.json.encode(RecordPart(**fields)), members
+
+
+def splice(record: bytes, members: bytes) -> bytes:
+    """The whole document: the personal members put back after the trainee_id member."""
+    at = record.index(b'"', _ID_MEMBER) + 1
+    return record[:at] + b"," + members + record[at:]
 
 
 def document_json(trainee: Trainee) -> bytes:
-    """The same document as JSON, encoded straight from the struct (the read model's form)."""
-    encoded = msgspec.json.encode(document_struct(trainee))
-    disabilities = trainee.record.disabilities
-    if not disabilities:
-        return encoded
-    extra = msgspec.json.encode(disabilities)[1:-1]  # "disability1":"58",...
-    at = encoded.index(_AFTER_DISABILITIES)
-    return encoded[:at] + b"," + extra + encoded[at:]
+    """The whole document as JSON, encoded straight from its structs."""
+    return splice(*document_parts(trainee))

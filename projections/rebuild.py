@@ -14,7 +14,8 @@ from uuid import UUID
 import asyncpg
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from projections.trainee_view import COLUMNS, trainee_row
+from projections.trainee_view import COLUMNS, row_aad, trainee_row
+from service.keyring import Keyring, load_hash_key, load_keys, open_sealed
 
 EVENTS = "traineeregister_events"
 LIVE, FRESH, OLD = "trainees", "trainees_rebuild", "trainees_replaced"
@@ -39,6 +40,7 @@ class Folder:
 
     def __init__(self, mapper: Mapper[UUID]) -> None:
         self.mapper = mapper
+        self.keyring = keyring_of(mapper)
         self.aggregate: Any = None
         self.current: Any = None
 
@@ -49,7 +51,7 @@ class Folder:
         for record in records:
             if record[0] != self.current:
                 if self.aggregate is not None:
-                    done.append(trainee_row(self.aggregate))
+                    done.append(trainee_row(self.aggregate, self.keyring))
                 self.aggregate, self.current = None, record[0]
             event = to_domain_event(StoredEvent(record[0], record[1], record[2], bytes(record[3])))
             self.aggregate = event.mutate(self.aggregate)  # type: ignore[attr-defined]
@@ -57,7 +59,7 @@ class Folder:
 
     def finish(self) -> list[tuple[Any, ...]]:
         """The row of the last aggregate."""
-        last = [trainee_row(self.aggregate)] if self.aggregate is not None else []
+        last = [trainee_row(self.aggregate, self.keyring)] if self.aggregate is not None else []
         self.aggregate = self.current = None
         return last
 
@@ -109,6 +111,7 @@ async def _replay_range(
                 high, low, top,
             )  # fmt: skip
             while records := await cursor.fetch(batch_size):
+                await load_keys(reader, folder.keyring, (r[0] for r in records))
                 rows = folder.feed(records)
                 done += len(records)
                 _count(len(records))
@@ -169,6 +172,7 @@ async def _catch_up(conn: asyncpg.Connection, mapper: Mapper[UUID], after: int) 
         after,
         high,
     )
+    await load_keys(conn, keyring_of(mapper), (r[0] for r in rows))
     fresh = fold(mapper, rows)
     ids = [r[0] for r in fresh]
     await conn.execute(f"DELETE FROM {FRESH} WHERE id = ANY($1::uuid[])", ids)
@@ -176,15 +180,43 @@ async def _catch_up(conn: asyncpg.Connection, mapper: Mapper[UUID], after: int) 
     return int(high)
 
 
+_COMPARED = ", ".join(c if c != "sealed" else "sealed IS NULL" for c in COLUMNS[:-1])
 DIFFERENCES = f"""
 SELECT count(*) FROM (
-  (SELECT {", ".join(COLUMNS[:-1])}, doc::text FROM {LIVE}
-   EXCEPT SELECT {", ".join(COLUMNS[:-1])}, doc::text FROM {FRESH})
+  (SELECT {_COMPARED}, doc::text FROM {LIVE}
+   EXCEPT SELECT {_COMPARED}, doc::text FROM {FRESH})
   UNION ALL
-  (SELECT {", ".join(COLUMNS[:-1])}, doc::text FROM {FRESH}
-   EXCEPT SELECT {", ".join(COLUMNS[:-1])}, doc::text FROM {LIVE})
+  (SELECT {_COMPARED}, doc::text FROM {FRESH}
+   EXCEPT SELECT {_COMPARED}, doc::text FROM {LIVE})
 ) d
 """
+_SEALED_PAIRS = f"""
+SELECT l.id, l.sealed, f.sealed, k.wrapped, k.master_key_id FROM {LIVE} l
+JOIN {FRESH} f ON f.id = l.id JOIN trainee_keys k ON k.trainee_id = l.id
+WHERE l.sealed IS NOT NULL AND f.sealed IS NOT NULL
+"""
+
+
+def keyring_of(mapper: Mapper[UUID]) -> Keyring:
+    """The keyring of the rebuild's mapper (rows are sealed with the trainees' keys)."""
+    keyring = getattr(mapper, "keyring", None)
+    if not isinstance(keyring, Keyring):
+        raise TypeError("a rebuild needs a mapper with a keyring")
+    return keyring
+
+
+async def _differences(conn: asyncpg.Connection, keyring: Keyring) -> int:
+    """Rows that differ between the live and the rebuilt model; sealed members are compared
+    opened (each sealing draws a fresh nonce)."""
+    count = int(await conn.fetchval(DIFFERENCES))
+    for trainee_id, live, fresh, wrapped, master_id in await conn.fetch(_SEALED_PAIRS):
+        aead = keyring.opened(trainee_id, wrapped, master_id)
+        if aead is None:
+            continue
+        aad = row_aad(trainee_id)
+        if open_sealed(aead, live, aad) != open_sealed(aead, fresh, aad):
+            count += 1
+    return count
 
 
 async def rebuild(
@@ -200,6 +232,7 @@ async def rebuild(
     started = time.perf_counter()
     conn = await asyncpg.connect(dsn)
     try:
+        await load_hash_key(conn, keyring_of(mapper))  # before the mapper goes to the workers
         await conn.execute(f"DROP TABLE IF EXISTS {FRESH}")
         await conn.execute(f"CREATE TABLE {FRESH} (LIKE {LIVE} INCLUDING ALL)")
         high = await conn.fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS}")
@@ -214,7 +247,7 @@ async def rebuild(
             # transactions as their events: they agree with each other, and no writer waits.
             async with conn.transaction(isolation="repeatable_read"):
                 position = await _catch_up(conn, mapper, position)
-                differences = await conn.fetchval(DIFFERENCES)
+                differences = await _differences(conn, keyring_of(mapper))
             await conn.execute(f"DROP TABLE IF EXISTS {FRESH}")
         else:
             async with conn.transaction():

@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
+from domain.errors import TraineeErased
 from domain.trainee import Trainee
 from projections.documents import (
     degree_document,
-    document_json,
+    document_parts,
     placement_document,
+    splice,
     trainee_document,
 )
+from service.keyring import Keyring, open_sealed, seal
 
 __all__ = ["COLUMNS", "degree_document", "placement_document", "trainee_document", "trainee_row"]
 
@@ -23,7 +27,7 @@ COLUMNS = (
     "provider_id",
     "version",
     "state",
-    "trn",
+    "trn_key",
     "itt_start_date",
     "start_cycle_year",
     "created_at",
@@ -31,10 +35,14 @@ COLUMNS = (
     "last_name_key",
     "first_name_key",
     "email_key",
-    "date_of_birth",
+    "date_of_birth_key",
     "training_route",
+    "provider_trainee_id_key",
+    "sealed",
+    "erased_at",
     "doc",
 )
+SEALED_AT = COLUMNS.index("sealed")
 
 
 def cycle_year(day: date) -> int:
@@ -59,9 +67,49 @@ def first_name_key(first_names: str | None) -> str | None:
     return words[0] if words else None
 
 
-def trainee_row(trainee: Trainee) -> tuple[Any, ...]:
-    """The read-model row of a trainee, in COLUMNS order."""
+def last_name_key(last_name: str | None) -> str | None:
+    """The last name as duplicates compare it."""
+    return (last_name or "").strip().lower() or None
+
+
+def email_key(email: str | None) -> str | None:
+    """The email address as duplicates compare it."""
+    return (email or "").strip().lower() or None
+
+
+def row_aad(trainee_id: UUID) -> bytes:
+    """What a read-model row's sealed members are bound to."""
+    return b"trainees:row:" + trainee_id.bytes
+
+
+def open_row(keyring: Keyring, row: tuple[Any, ...]) -> bytes:
+    """A read-model row's whole document from (id, doc, sealed, erased_at, wrapped key, master
+    key id): its sealed personal members opened (one AES-GCM call) and spliced back in as
+    bytes; TraineeErased for an erased trainee."""
+    if row[3] is not None:
+        raise TraineeErased(row[3])
+    doc: bytes = row[1].encode()
+    if row[2] is None:  # written before personal data was sealed, and not yet sealed
+        return doc
+    aead = keyring.opened(row[0], row[4], row[5])
+    if aead is None:
+        raise TraineeErased(datetime.now(UTC))
+    return splice(doc, open_sealed(aead, row[2], row_aad(row[0])))
+
+
+def trainee_row(trainee: Trainee, keyring: Keyring) -> tuple[Any, ...]:
+    """The read-model row of a trainee, in COLUMNS order: the personal members of its document
+    sealed apart with the trainee's data key, and keyed hashes of the values that filters and
+    the duplicate check compare. An erased trainee keeps only its non-personal record."""
     r = trainee.record
+    record, members = document_parts(trainee)
+    sealed, h = None, keyring.keyed_hash
+    if trainee.erasure is not None:
+        h = _no_hash
+    elif (aead := keyring.row_aead(trainee.id)) is not None:
+        sealed = seal(aead, members, row_aad(trainee.id))
+    else:  # a rebuild of a trainee stored before personal data was sealed, as it was stored
+        record = splice(record, members)
     return (
         trainee.id,
         trainee.slug,
@@ -69,15 +117,22 @@ def trainee_row(trainee: Trainee) -> tuple[Any, ...]:
         trainee.provider.provider_id,
         trainee.version,
         str(trainee.state),
-        trainee.trn,
+        h("trn", trainee.trn) if trainee.has_trn else None,
         r.itt_start_date,
         start_cycle_year(trainee),
         trainee.created_on,
         trainee.modified_on,
-        (r.last_name or "").strip().lower() or None,
-        first_name_key(r.first_names),
-        (r.email or "").strip().lower() or None,
-        r.date_of_birth,
+        h("last_name", last_name_key(r.last_name)),
+        h("first_name", first_name_key(r.first_names)),
+        h("email", email_key(r.email)),
+        h("date_of_birth", r.date_of_birth.isoformat() if r.date_of_birth else None),
         r.training_route,
-        document_json(trainee).decode(),
+        h("provider_trainee_id", r.provider_trainee_id),
+        sealed,
+        trainee.erasure.at if trainee.erasure else None,
+        record.decode(),
     )
+
+
+def _no_hash(kind: str, value: str | None) -> None:
+    return None

@@ -14,7 +14,13 @@ from litestar.exceptions import InternalServerException, NotFoundException
 from litestar.types import ASGIApp
 
 from domain import reference
-from domain.errors import ConcurrentChange, NotFound, StateTransitionRefused, ValidationFailed
+from domain.errors import (
+    ConcurrentChange,
+    NotFound,
+    StateTransitionRefused,
+    TraineeErased,
+    ValidationFailed,
+)
 from service import idempotency
 from service.api.context import AnyRequest
 from service.api.info import fallbacks
@@ -23,6 +29,7 @@ from service.api.responses import (
     STATE_TRANSITION,
     UNAVAILABLE,
     ApiError,
+    erased,
     not_found,
     unprocessable,
 )
@@ -31,6 +38,7 @@ from service.config import SettingError, Settings
 from service.database import Database
 from service.eventstore import TraineeRegister, open_register
 from service.idempotency import Idempotency
+from service.keyring import load_hash_key, master_keys
 from service.observability.logs import configure
 from service.observability.metrics import Metrics
 from service.observability.middleware import Edge, too_large_body
@@ -70,6 +78,8 @@ def _domain_error(request: AnyRequest, exc: Exception) -> Response[Any]:
         return _answer(not_found(f"{exc.what} not found"))
     if isinstance(exc, ConcurrentChange):
         return _answer(CONFLICT_CHANGED)
+    if isinstance(exc, TraineeErased):
+        return _answer(erased(exc.at))
     return _answer(UNAVAILABLE)
 
 
@@ -142,6 +152,7 @@ def create_app(
             raise SettingError(f"TRAINEES_VERSION_SUNSET names {marked!r}, which is not served")
     configure(settings.log_level)
     metrics = Metrics()
+    master = master_keys(settings)  # refuses to start without a master key where one is needed
     usage = VersionUsage()
 
     @asynccontextmanager
@@ -153,8 +164,11 @@ def create_app(
         )
         app.state.executor = DeadlineExecutor(settings.write_pool_size, settings.write_timeout)
         app.state.register = await asyncio.to_thread(
-            open_register, database, settings.write_pool_size
+            open_register, database, settings.write_pool_size, master
         )
+        app.state.keyring = app.state.register.keyring
+        async with app.state.read_pool.acquire() as conn:
+            await load_hash_key(conn, app.state.keyring)
         bound_write_waits(app.state.register, settings.db_timeout / 10)
         prepare_reference_data()
         _count_events(app.state.register, metrics)
@@ -192,6 +206,7 @@ def create_app(
             StateTransitionRefused: _domain_error,
             NotFound: _domain_error,
             ConcurrentChange: _domain_error,
+            TraineeErased: _domain_error,
             **dict.fromkeys(UNAVAILABLE_ERRORS, _unavailable),
             NotFoundException: _plain_not_found,
             413: too_large,

@@ -45,9 +45,12 @@ class Written:
     changed: bool = True
 
 
-def save(register: TraineeRegister, trainee: Trainee, unique: Unique | None = None) -> Written:
+def save(
+    register: TraineeRegister, trainee: Trainee, unique: Unique | None = None, **kwargs: Any
+) -> Written:
     try:
-        register.save(trainee, views=[trainee_row(trainee)], unique=unique)
+        views = [trainee_row(trainee, register.keyring)]
+        register.save(trainee, views=views, unique=unique, **kwargs)
     except IntegrityError:
         raise ConcurrentChange from None
     except (OperationalError, InterfaceError):
@@ -55,9 +58,12 @@ def save(register: TraineeRegister, trainee: Trainee, unique: Unique | None = No
     return Written(trainee_document(trainee), trainee.version)
 
 
-def load(register: TraineeRegister, slug: str, provider_id: str | None) -> Trainee:
+def load(
+    register: TraineeRegister, slug: str, provider_id: str | None, erased: bool = False
+) -> Trainee:
     """The provider's trainee with this id; another provider's trainee is not found
-    (provider_id None: any provider's, for operators and the teacher-record system)."""
+    (provider_id None: any provider's, for operators and the teacher-record system); an erased
+    trainee raises TraineeErased unless `erased` asks for it."""
     if not could_be_slug(slug):
         raise NotFound
     try:
@@ -68,6 +74,8 @@ def load(register: TraineeRegister, slug: str, provider_id: str | None) -> Train
         raise StoreUnavailable from None
     if provider_id is not None and trainee.provider.provider_id != provider_id:
         raise NotFound
+    if not erased:
+        trainee.check_not_erased()
     return trainee
 
 
@@ -110,7 +118,7 @@ def register_trainee(
     """Run the submission checks, register the trainee and submit it for a TRN; saved unless
     an identical trainee was saved meanwhile (raises Duplicated)."""
     trainee = new_trainee(provider=provider, new=new, actor=actor)
-    unique = duplicate_check(provider.provider_id, new.candidate.values)
+    unique = duplicate_check(register.keyring, provider.provider_id, new.candidate.values)
     return save(register, trainee, unique=unique)
 
 

@@ -50,6 +50,11 @@ def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _path(name: str) -> Path | None:
+    raw = os.environ.get(name)
+    return Path(raw).resolve() if raw else None
+
+
 def _version(name: str, default: str) -> str:
     value = os.environ.get(name) or default
     if value not in VERSIONS:
@@ -93,6 +98,8 @@ class Settings:
     version_sunsets: Mapping[str, date] = field(default_factory=dict)
     usage_flush_seconds: float = 10.0
     seal_interval: int = 3600
+    master_key: str | None = field(default=None, repr=False)
+    master_key_file: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -118,4 +125,6 @@ class Settings:
             version_sunsets=_sunsets("TRAINEES_VERSION_SUNSET"),
             usage_flush_seconds=_seconds("TRAINEES_USAGE_FLUSH_SECONDS", 10.0),
             seal_interval=_int("TRAINEES_SEAL_INTERVAL", 3600, minimum=0),
+            master_key=os.environ.get("TRAINEES_MASTER_KEY") or None,
+            master_key_file=_path("TRAINEES_MASTER_KEY_FILE"),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import typing
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -14,9 +15,14 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
+from domain.personal import PERSONAL_IN_EVENTS
 from domain.trainee import Trainee
+from projections.inline import DESTROY_KEYS
 from service.database import Database
+from service.keyring import Keyring, KeyRow, KeyStore, KeyUnavailable, MasterKeys
+from service.sealing import SEALED, event_name, seal_state, unseal_state
 
+FORGET_ANSWERS = "DELETE FROM idempotency_keys WHERE position(%s::bytea in body) > 0"
 _SKIPPED = frozenset({"originator_id", "originator_version", "originator_id_type"})
 
 
@@ -83,14 +89,70 @@ def decode_state(cls: type, state: dict[str, Any]) -> dict[str, Any]:
 class TypedMapper(Mapper[UUID]):
     """Restores each event attribute to its annotated type after upcasting the stored dict."""
 
+    def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
+        """The stored event's attributes as plain values."""
+        state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+        return state
+
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         cls = resolve_topic(stored_event.topic)
-        event_state = decode_state(cls, self.transcoder.decode(stored_event.state))
+        event_state = decode_state(cls, self.stored_state(stored_event))
         event_state["originator_id"] = stored_event.originator_id
         event_state["originator_version"] = stored_event.originator_version
         domain_event = object.__new__(cls)
         object.__setattr__(domain_event, "__dict__", event_state)
         return typing.cast(DomainEventProtocol[UUID], domain_event)
+
+
+class SealingMapper(TypedMapper):
+    """Seals the personal fields of each event with its trainee's data key on the way in, and
+    opens them on the way out (service.sealing); the rest of the mapping is TypedMapper's.
+    Without a keyring (`keyring=None`) personal fields read as erased: for projections that
+    need none of them."""
+
+    def __init__(self, transcoder: Transcoder, keyring: Keyring | None) -> None:
+        super().__init__(transcoder=transcoder)
+        self.keyring = keyring
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        stored = super().to_stored_event(domain_event)
+        name = event_name(stored.topic)
+        if name not in PERSONAL_IN_EVENTS:
+            return stored
+        if self.keyring is None:
+            raise KeyUnavailable("events are written with a keyring")
+        state = self.transcoder.decode(stored.state)
+        trainee_id = typing.cast(UUID, stored.originator_id)
+        first = stored.originator_version == 1
+        aead = self.keyring.aead_for_writing(trainee_id, first)
+        if not seal_state(name, state, aead, trainee_id, stored.originator_version):
+            return stored
+        return StoredEvent(
+            originator_id=stored.originator_id,
+            originator_version=stored.originator_version,
+            topic=stored.topic,
+            state=self.transcoder.encode(state),
+        )
+
+    def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
+        state = super().stored_state(stored_event)
+        if SEALED in state:
+            trainee_id = typing.cast(UUID, stored_event.originator_id)
+            version = stored_event.originator_version
+            aead = None if self.keyring is None else self.keyring.aead(trainee_id)
+            unseal_state(state, aead, trainee_id, version)
+        return state
+
+
+def keyed_mapper(master: MasterKeys, makes_keys: bool = False) -> SealingMapper:
+    """A mapper whose keyring loads no key itself: a rebuild or the backfill teaches it each
+    batch's keys (and the backfill makes those missing)."""
+    return SealingMapper(MsgspecTranscoder(), Keyring(master, makes_keys=makes_keys))
+
+
+def blind_mapper() -> SealingMapper:
+    """A mapper that reads every personal field as erased, for projections that need none."""
+    return SealingMapper(MsgspecTranscoder(), None)
 
 
 def decode_stored_event(mapper: Mapper[UUID], row: Any) -> DomainEventProtocol[UUID]:
@@ -107,8 +169,26 @@ class TraineeRegister(Application[UUID]):
 
     name = "TraineeRegister"
 
+    def __init__(self, env: dict[str, str], keyring: Keyring) -> None:
+        self.keyring = keyring
+        super().__init__(env=env)
+        keyring.store = PsycopgKeyStore(self)
+        keyring.makes_keys = True
+        self.recorder.keyring = keyring  # type: ignore[attr-defined]
+
     def construct_mapper(self) -> Mapper[UUID]:
-        return TypedMapper(transcoder=MsgspecTranscoder())
+        return SealingMapper(MsgspecTranscoder(), self.keyring)
+
+    def destroy_key(self, trainee_id: UUID) -> None:
+        """Destroy a trainee's data key (erasure; also done with the Erased event itself)."""
+        with self.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+            conn.execute(DESTROY_KEYS, ([trainee_id],))
+        self.keyring.forget(trainee_id)
+
+    def forget_answers(self, slug: str) -> None:
+        """Delete the kept answers to idempotent requests that name the trainee (erasure)."""
+        with self.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+            conn.execute(FORGET_ANSWERS, (slug.encode(),))
 
     def get_trainee(self, aggregate_id: UUID) -> Trainee:
         """Load a trainee from its events (raises AggregateNotFoundError)."""
@@ -118,8 +198,45 @@ class TraineeRegister(Application[UUID]):
 EVENTS_TABLE = "traineeregister_events"
 
 
+class PsycopgKeyStore(KeyStore):
+    """Loads data keys and secrets through the write side's connection pool."""
+
+    def __init__(self, register: TraineeRegister) -> None:
+        self.register = register
+
+    def _datastore(self) -> Any:
+        return self.register.recorder.datastore  # type: ignore[attr-defined]
+
+    def load(self, ids: Sequence[UUID]) -> list[KeyRow]:
+        with self._datastore().get_connection() as conn:
+            rows = conn.execute(
+                "SELECT trainee_id, wrapped, master_key_id FROM trainee_keys"
+                " WHERE trainee_id = ANY(%s)",
+                (list(ids),),
+                prepare=True,
+            ).fetchall()
+        return [(r["trainee_id"], r["wrapped"], r["master_key_id"]) for r in rows]
+
+    def secret(self, name: str, make: Callable[[], tuple[bytes, str]]) -> tuple[bytes, str]:
+        with self._datastore().get_connection() as conn:
+            row = conn.execute(
+                "SELECT wrapped, master_key_id FROM keyring_secrets WHERE name = %s", (name,)
+            ).fetchone()
+            if row is None:
+                wrapped, master_id = make()
+                conn.execute(
+                    "INSERT INTO keyring_secrets (name, wrapped, master_key_id)"
+                    " VALUES (%s, %s, %s) ON CONFLICT (name) DO NOTHING",
+                    (name, wrapped, master_id),
+                )
+                row = conn.execute(
+                    "SELECT wrapped, master_key_id FROM keyring_secrets WHERE name = %s", (name,)
+                ).fetchone()
+        return bytes(row["wrapped"]), row["master_key_id"]
+
+
 def open_register(
-    database: Database, pool_size: int, *, create_tables: bool = True
+    database: Database, pool_size: int, master: MasterKeys, *, create_tables: bool = True
 ) -> TraineeRegister:
     """Connect the write side, sized to the thread executor that calls it (creating its tables
     when missing takes a lock that waits for every writer appending at the time)."""
@@ -137,4 +254,4 @@ def open_register(
             # per checkout; a deep copy per load) than it saves; failed writes are retried.
         }
     )
-    return TraineeRegister(env=env)
+    return TraineeRegister(env=env, keyring=Keyring(master))

@@ -14,7 +14,13 @@ from domain.rules.cycles import known_cycle
 from domain.rules.formats import parse_date
 from domain.trainee import could_be_slug
 from projections.inline import Unique
-from projections.trainee_view import first_name_key
+from projections.trainee_view import (
+    email_key,
+    first_name_key,
+    last_name_key,
+    open_row,
+)
+from service.keyring import Keyring
 
 STATUS_CONDITIONS = {
     "course_not_yet_started": (
@@ -28,18 +34,27 @@ STATUS_CONDITIONS = {
 }
 
 
+_SELECT_DOC = (
+    "SELECT t.id, t.doc, t.sealed, t.erased_at, k.wrapped, k.master_key_id, t.version"
+    " FROM trainees t LEFT JOIN trainee_keys k ON k.trainee_id = t.id"
+)
+
+
+def opened(keyring: Keyring, row: asyncpg.Record) -> bytes:
+    """A read-model row's whole document (projections.trainee_view.open_row)."""
+    return open_row(keyring, tuple(row))
+
+
 async def trainee_document(
-    pool: asyncpg.Pool, provider_id: str, slug: str
-) -> tuple[str, int] | None:
-    """The stored document (JSON text) and version of the provider's trainee, if any."""
+    pool: asyncpg.Pool, keyring: Keyring, provider_id: str, slug: str
+) -> tuple[bytes, int] | None:
+    """The document (JSON) and version of the provider's trainee, if any."""
     if not could_be_slug(slug):
         return None
     row = await pool.fetchrow(
-        "SELECT doc, version FROM trainees WHERE slug_key = $1 AND provider_id = $2",
-        slug.lower(),
-        provider_id,
+        f"{_SELECT_DOC} WHERE t.slug_key = $1 AND t.provider_id = $2", slug.lower(), provider_id
     )
-    return (row["doc"], row["version"]) if row else None
+    return (opened(keyring, row), row[6]) if row else None
 
 
 @dataclass(frozen=True)
@@ -64,13 +79,21 @@ class TraineeFilter:
 class Page:
     """One page of trainee documents and the total number of matches."""
 
-    documents: list[str]
+    documents: list[bytes]
     total: int
 
 
-async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, today: date) -> Page:
-    """The filtered, ordered page of the provider's trainees for one start cycle."""
-    conditions = ["provider_id = $1", "start_cycle_year = $2", "state <> 'draft'"]
+async def trainee_page(
+    pool: asyncpg.Pool, keyring: Keyring, provider_id: str, f: TraineeFilter, today: date
+) -> Page:
+    """The filtered, ordered page of the provider's trainees for one start cycle (erased
+    trainees are left out)."""
+    conditions = [
+        "provider_id = $1",
+        "start_cycle_year = $2",
+        "state <> 'draft'",
+        "erased_at IS NULL",
+    ]
     args: list[object] = [provider_id, f.cycle_year]
     if f.since is not None:
         args.append(f.since)
@@ -85,13 +108,13 @@ async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, t
             + ")"
         )
     if f.has_trn is not None:
-        conditions.append("trn IS NOT NULL" if f.has_trn else "trn IS NULL")
+        conditions.append("trn_key IS NOT NULL" if f.has_trn else "trn_key IS NULL")
     order = "DESC" if f.descending else "ASC"
     where = " AND ".join(conditions)
     page_args = [*args, f.per_page, f.offset]
     rows = await pool.fetch(
-        f"SELECT doc FROM trainees WHERE {where} ORDER BY updated_at {order}, id DESC"
-        f" LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
+        f"{_SELECT_DOC} WHERE {where}"
+        f" ORDER BY t.updated_at {order}, t.id DESC LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
         *page_args,
     )
     if not rows:
@@ -100,7 +123,7 @@ async def trainee_page(pool: asyncpg.Pool, provider_id: str, f: TraineeFilter, t
         total = len(rows)  # the whole list fits on the first page: no need to count
     else:  # counted apart: a window over the rows would read every matching document
         total = await pool.fetchval(f"SELECT count(*) FROM trainees WHERE {where}", *args)
-    return Page([r["doc"] for r in rows], total)
+    return Page([opened(keyring, r) for r in rows], total)
 
 
 async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str]) -> Register:
@@ -129,45 +152,54 @@ async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str])
 
 
 DUPLICATES = (
-    "SELECT doc FROM trainees WHERE provider_id = $1 AND date_of_birth = $2"
-    " AND last_name_key = $3 AND start_cycle_year = $4 AND training_route = $5"
-    " AND (first_name_key = $6 OR email_key = $7) ORDER BY created_at, id"
+    "SELECT t.id, t.doc, t.sealed, t.erased_at, k.wrapped, k.master_key_id"
+    " FROM trainees t LEFT JOIN trainee_keys k ON k.trainee_id = t.id"
+    " WHERE t.provider_id = $1 AND t.date_of_birth_key = $2"
+    " AND t.last_name_key = $3 AND t.start_cycle_year = $4 AND t.training_route = $5"
+    " AND (t.first_name_key = $6 OR t.email_key = $7) AND t.erased_at IS NULL"
+    " ORDER BY t.created_at, t.id"
 )
-"""The provider's trainees a new record duplicates (domain.md 2.10), by duplicate_keys."""
+"""The provider's trainees a new record duplicates (domain.md 2.10), by duplicate_keys: keyed
+hashes, as the read model holds no plaintext to compare."""
 
 
-def duplicate_keys(provider_id: str, values: Mapping[str, object]) -> tuple[object, ...] | None:
+def duplicate_keys(
+    keyring: Keyring, provider_id: str, values: Mapping[str, object]
+) -> tuple[object, ...] | None:
     """The parameters of DUPLICATES for a new record; None when it can duplicate nothing.
     The first five are the record's identity: two records can be duplicates only if they agree."""
     born = parse_date(values.get("date_of_birth"))
     cycle = known_cycle(parse_date(values.get("itt_start_date")))
     if born is None or cycle is None:
         return None
+    h = keyring.keyed_hash
     return (
         provider_id,
-        born,
-        str(values.get("last_name") or "").strip().lower(),
+        h("date_of_birth", born.isoformat()),
+        h("last_name", last_name_key(str(values.get("last_name") or ""))),
         cycle,
         str(values.get("training_route") or ""),
-        first_name_key(str(values.get("first_names"))),
-        str(values.get("email") or "").strip().lower(),
+        h("first_name", first_name_key(str(values.get("first_names")))),
+        h("email", email_key(str(values.get("email") or ""))),
     )
 
 
 async def duplicate_trainees(
-    pool: asyncpg.Pool, provider_id: str, values: Mapping[str, object]
-) -> list[str]:
+    pool: asyncpg.Pool, keyring: Keyring, provider_id: str, values: Mapping[str, object]
+) -> list[bytes]:
     """Documents of the provider's trainees a new record duplicates (domain.md 2.10)."""
-    keys = duplicate_keys(provider_id, values)
+    keys = duplicate_keys(keyring, provider_id, values)
     if keys is None:
         return []
-    return [r["doc"] for r in await pool.fetch(DUPLICATES, *keys)]
+    return [opened(keyring, r) for r in await pool.fetch(DUPLICATES, *keys)]
 
 
-def duplicate_check(provider_id: str, values: Mapping[str, object]) -> Unique | None:
+def duplicate_check(
+    keyring: Keyring, provider_id: str, values: Mapping[str, object]
+) -> Unique | None:
     """The same check, to run again in the transaction that saves the new record, after a lock
     on its identity: of two identical records saved at once, the second sees the first."""
-    keys = duplicate_keys(provider_id, values)
+    keys = duplicate_keys(keyring, provider_id, values)
     if keys is None:
         return None
     identity = msgspec.json.encode([str(k) for k in keys[:5]])

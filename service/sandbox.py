@@ -12,11 +12,12 @@ from typing import Any
 import asyncpg
 
 from domain.values import Actor, ProviderRef
+from projections.inline import Duplicated
 from service import accounts, commands, lifecycle
 from service.api.requests import TraineeInput, convert, disabilities_of, fields_of
 from service.api.trainees import mentioned
 from service.eventstore import TraineeRegister
-from service.queries import duplicate_trainees, register_entries
+from service.queries import register_entries
 from service.versions import HEAD
 
 UKPRN = "10009999"
@@ -128,15 +129,14 @@ def create(
     placements = [fields_of(p) for p in fields.pop("placements_attributes", [])]
     degrees = [fields_of(d) for d in fields.pop("degrees_attributes", [])]
 
-    async def lookups() -> tuple[Any, list[str]]:
+    async def lookups() -> Any:
         conn = await asyncpg.connect(url)
         try:
-            known = await register_entries(conn, *mentioned(fields, placements))  # type: ignore[arg-type]
-            return known, await duplicate_trainees(conn, provider.provider_id, fields)  # type: ignore[arg-type]
+            return await register_entries(conn, *mentioned(fields, placements))  # type: ignore[arg-type]
         finally:
             await conn.close()
 
-    known, duplicates = asyncio.run(lookups())
+    known = asyncio.run(lookups())
     new = commands.check_new_trainee(
         sent=fields,
         disabilities=disabilities_of(body),
@@ -146,9 +146,10 @@ def create(
         today=today,
         known=known,
     )
-    if duplicates:
+    try:
+        written = commands.register_trainee(register, provider=provider, new=new, actor=ACTOR)
+    except Duplicated:  # the write transaction's own duplicate check found one
         return None
-    written = commands.register_trainee(register, provider=provider, new=new, actor=ACTOR)
     return str(written.document["trainee_id"])
 
 

@@ -17,7 +17,11 @@ from litestar.testing import AsyncTestClient
 from service import accounts
 from service.config import Settings
 from service.database import Database, embedded
+from service.keyring import new_master_key
 from service.schema import migrate
+
+# Every test, and every command a test starts, seals personal data with this session's key.
+os.environ.setdefault("TRAINEES_MASTER_KEY", new_master_key())
 
 # Property tests draw their inputs on a machine whose cores the database and the served
 # processes share: a slow draw there says nothing about the property.
@@ -82,6 +86,7 @@ def settings(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Se
         read_pool_size=4,
         current_version="v2026.1",
         rate_limit=1_000_000,  # every test client shares one address; tests/ops tests the limit
+        master_key=os.environ["TRAINEES_MASTER_KEY"],
     )
 
 

@@ -44,8 +44,11 @@ async def _transition(
     except ApiError as missing:
         # withdraw and defer load the trainee before they read the body, as the original does
         if missing.status == 422 and endpoint in LOADED_FIRST:
-            pool = request.app.state.read_pool
-            if await trainee_document(pool, caller.client.provider_id, trainee_id) is None:
+            state = request.app.state
+            found = await trainee_document(
+                state.read_pool, state.keyring, caller.client.provider_id, trainee_id
+            )
+            if found is None:
                 raise not_found(TRAINEE_NOT_FOUND) from None
         raise
     try:

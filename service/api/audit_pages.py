@@ -4,11 +4,16 @@ timeline and its state at any event in any version's vocabulary, see whether it 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
+import asyncpg
+import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath
 
+from domain.errors import TraineeErased
+from domain.personal import ERASED
 from domain.trainee import trainee_uuid
 from service.api.audit import verification
 from service.api.context import AnyRequest, request_id
@@ -25,15 +30,33 @@ from service.audit.sessions import (
     session,
 )
 from service.audit.tokens import authenticate_auditor
+from service.keyring import Keyring
+from service.queries import opened
 from service.versions import VERSIONS
 
 _FIND = """
-SELECT t.slug, t.trn, t.doc::json->>'provider_trainee_id' AS provider_trainee_id, p.ukprn, t.state
+SELECT t.id, t.doc, t.sealed, t.erased_at, k.wrapped, k.master_key_id, t.slug, p.ukprn, t.state
   FROM trainees t JOIN providers p ON p.id = t.provider_id
- WHERE (t.slug_key = lower($1) OR t.trn = $1 OR t.doc::json->>'provider_trainee_id' = $1)
+  LEFT JOIN trainee_keys k ON k.trainee_id = t.id
+ WHERE (t.slug_key = lower($1) OR t.trn_key = $3 OR t.provider_trainee_id_key = $4)
    AND ($2::uuid[] IS NULL OR t.provider_id = ANY($2::uuid[]))
  ORDER BY t.created_at LIMIT 50
 """
+
+
+def _found(keyring: Keyring, row: asyncpg.Record) -> dict[str, Any]:
+    """A search result: the trainee's identifiers, opened from its sealed members."""
+    try:
+        doc = msgspec.json.decode(opened(keyring, row))
+    except TraineeErased:
+        doc = {"trn": ERASED, "provider_trainee_id": ERASED}
+    return {
+        "slug": row["slug"],
+        "trn": doc.get("trn"),
+        "provider_trainee_id": doc.get("provider_trainee_id"),
+        "ukprn": row["ukprn"],
+        "state": row["state"],
+    }
 
 
 def _cookie(request: AnyRequest, key: str, value: str, max_age: int) -> Cookie:
@@ -95,8 +118,10 @@ class AuditPagesController(Controller):
         if q and not q.isprintable():
             found = []  # nothing is named with control characters
         elif q:
-            pool = request.app.state.read_pool
-            found = await pool.fetch(_FIND, q, s.auditor.scope)
+            pool, keyring = request.app.state.read_pool, request.app.state.keyring
+            hashed = keyring.keyed_hash("trn", q), keyring.keyed_hash("provider_trainee_id", q)
+            rows = await pool.fetch(_FIND, q, s.auditor.scope, *hashed)
+            found = [_found(keyring, r) for r in rows]
             await access.record(
                 pool, s.auditor, "page search", detail={"q": q}, request_id=request_id(request)
             )

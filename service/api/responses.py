@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -59,6 +60,15 @@ def errors(kind: str, message: str) -> dict[str, Any]:
 def not_found(message: str = "Not found") -> ApiError:
     """404 with the NotFound body."""
     return ApiError(404, errors("NotFound", message))
+
+
+def erased(at: datetime) -> ApiError:
+    """410 for a trainee whose personal data was erased: the record is gone for providers."""
+    day = at.date().isoformat()
+    return ApiError(
+        410,
+        errors("Gone", f"This trainee's personal data was erased on {day}; the record is closed"),
+    )
 
 
 UNAUTHORIZED = ApiError(401, {"error": "Unauthorized"})

@@ -34,8 +34,9 @@ def _restricted(caller: Caller) -> bool:
 
 
 async def _items(request: AnyRequest, caller: Caller, trainee_id: str, kind: str) -> list[Any]:
+    state = request.app.state
     found = await trainee_document(
-        request.app.state.read_pool, caller.client.provider_id, trainee_id
+        state.read_pool, state.keyring, caller.client.provider_id, trainee_id
     )
     if found is None:
         raise not_found(TRAINEE_NOT_FOUND)

@@ -55,8 +55,9 @@ class TraineesController(Controller):
         f = parse_filter(query, today())
         if f.per_page == 0 or f.offset > INT64_MAX:  # a page no database could reach is empty
             raise not_found(NO_TRAINEES)
+        state = request.app.state
         page = await trainee_page(
-            request.app.state.read_pool, caller.client.provider_id, f, today()
+            state.read_pool, state.keyring, caller.client.provider_id, f, today()
         )
         if not page.documents:
             raise not_found(NO_TRAINEES)
@@ -67,7 +68,7 @@ class TraineesController(Controller):
             "per_page": f.per_page,
         }
         if caller.version.is_head:
-            body = b'{"data":[' + ",".join(page.documents).encode() + b'],"meta":'
+            body = b'{"data":[' + b",".join(page.documents) + b'],"meta":'
             return raw_json(body + msgspec.json.encode(meta) + b"}")
         data = [caller.version.render(msgspec.json.decode(d)) for d in page.documents]
         return json({"data": data, "meta": meta})
@@ -77,14 +78,15 @@ class TraineesController(Controller):
         self, request: AnyRequest, caller: NamedDependency[Caller], trainee_id: FromPath[str]
     ) -> Any:
         """One trainee, without a data envelope."""
+        state = request.app.state
         found = await trainee_document(
-            request.app.state.read_pool, caller.client.provider_id, trainee_id
+            state.read_pool, state.keyring, caller.client.provider_id, trainee_id
         )
         if found is None:
             raise not_found(TRAINEE_NOT_FOUND)
         doc, version = found
         if caller.version.is_head:
-            return raw_json(doc.encode(), headers=etag(version))
+            return raw_json(doc, headers=etag(version))
         return json(caller.version.render(msgspec.json.decode(doc)), headers=etag(version))
 
     @post("/", status_code=201)
@@ -104,7 +106,9 @@ class TraineesController(Controller):
                 today=today(),
                 known=await register_entries(pool, *mentioned(fields, placements)),
             )
-            found = await duplicate_trainees(pool, caller.client.provider_id, new.candidate.values)
+            found = await duplicate_trainees(
+                pool, request.app.state.keyring, caller.client.provider_id, new.candidate.values
+            )
             if found:
                 raise duplicate_trainee(found, caller)
             written = await in_executor(
@@ -170,7 +174,7 @@ def mentioned(
     return {str(u) for u in urns if u is not None}, {str(ukprn)} if ukprn is not None else set()
 
 
-def duplicate_trainee(documents: list[str], caller: Caller) -> ApiError:
+def duplicate_trainee(documents: list[bytes], caller: Caller) -> ApiError:
     """409 listing the provider's trainees the new one duplicates, in the caller's version."""
     body = errors("Conflict", DUPLICATE_TRAINEE)
     body["data"] = [caller.version.render(msgspec.json.decode(doc)) for doc in documents]

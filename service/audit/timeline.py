@@ -4,7 +4,7 @@ field by field, and the trainee as a client of any version would have read it at
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -12,9 +12,11 @@ from uuid import UUID
 import asyncpg
 from eventsourcing.persistence import Mapper
 
+from domain.personal import ERASED, PERSONAL_DOCUMENT_FIELDS
 from domain.trainee import Trainee, trainee_uuid
 from projections.documents import trainee_document
 from service.eventstore import EVENTS_TABLE, decode_stored_event
+from service.keyring import Keyring, load_keys
 from service.versions import ApiVersion
 
 _SYSTEM_EVENTS = frozenset({"TrnReceived", "Awarded"})
@@ -85,6 +87,9 @@ async def load(
     rows = await pool.fetch(_READ, trainee_uuid(slug))
     if not rows:
         return None
+    keyring = getattr(mapper, "keyring", None)
+    if isinstance(keyring, Keyring):  # what is stored now: a key destroyed since is gone here too
+        await load_keys(pool, keyring, [trainee_uuid(slug)])
     trainee: Trainee | None = None
     steps = []
     for row in rows:
@@ -103,7 +108,18 @@ async def load(
             )
         )
     trainee = cast(Trainee, trainee)
+    if trainee.erasure is not None:
+        steps = [replace(step, document=erased_document(step.document)) for step in steps]
     return Timeline(trainee.id, trainee.slug, trainee.provider.provider_id, steps)
+
+
+def erased_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A document of an erased trainee: each personal member reads "erased"."""
+    personal = PERSONAL_DOCUMENT_FIELDS
+    return {
+        k: ERASED if k in personal or (k.startswith("disability") and k[10:].isdigit()) else v
+        for k, v in document.items()
+    }
 
 
 def _items(value: Any, key: str) -> dict[str, Any]:

@@ -15,7 +15,13 @@ import asyncpg
 
 from service.database import Database, embedded
 from service.eventstore import open_register
+from service.keyring import MasterKeys, parse_key
 from service.schema import migrate
+
+
+def bench_master_keys() -> MasterKeys:
+    """The master key of the bench's database (TRAINEES_MASTER_KEY, set by the bench run)."""
+    return MasterKeys([parse_key(os.environ["TRAINEES_MASTER_KEY"].split(",")[0], "key")])
 
 
 async def _execute(url: str, sql: str) -> None:
@@ -57,5 +63,5 @@ def fresh_database(database_url: str | None) -> Iterator[Database]:
     """A migrated database, events table included: on DATABASE_URL's server, else embedded."""
     with _on_server(Database.from_url(database_url)) if database_url else _embedded() as db:
         asyncio.run(migrate(db.url))
-        open_register(db, 1).close()  # creates the events table
+        open_register(db, 1, bench_master_keys()).close()  # creates the events table
         yield db

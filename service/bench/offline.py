@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from service.audit.history import history, render_text
+from service.bench.database import bench_master_keys
 from service.database import Database
 from service.eventstore import EVENTS_TABLE, open_register
 from service.versions import HEAD
@@ -101,9 +102,8 @@ async def verify_time(url: str) -> tuple[int, float, bool]:
 
 def history_times(database: Database, slug: str, repeat: int = 5) -> tuple[int, list[float]]:
     """Load and render a trainee's history `repeat` times: (events, seconds of each)."""
-    register = open_register(database, 1)
+    register = open_register(database, 1, bench_master_keys())
     mapper = register.mapper
-    register.close()
 
     async def run() -> tuple[int, list[float]]:
         conn = await asyncpg.connect(database.url)
@@ -119,4 +119,7 @@ def history_times(database: Database, slug: str, repeat: int = 5) -> tuple[int, 
         finally:
             await conn.close()
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    finally:
+        register.close()

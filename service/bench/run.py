@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -16,6 +17,7 @@ from service.bench.options import Options
 from service.bench.report import Report, Row
 from service.bench.seed import Seeded
 from service.database import Database
+from service.keyring import new_master_key
 
 Say = Callable[[str], None]
 GROUPS = ("limit", "writes", "reads", "rebuild", "history", "audit", "memory")
@@ -78,6 +80,8 @@ def offline_rows(
 def bench(options: Options, tell: Say = say) -> Report:
     """Run every measure on a fresh database and return the report."""
     started, clock = datetime.now(UTC), time.perf_counter()
+    # A throw-away database gets a throw-away master key, shared with the processes started
+    os.environ.setdefault("TRAINEES_MASTER_KEY", new_master_key())
     kind = "DATABASE_URL" if options.database_url else "embedded"
     scratch = tempfile.TemporaryDirectory(prefix="trainees-bench-run-")
     with scratch as folder, fresh_database(options.database_url) as db:

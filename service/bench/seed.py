@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import asyncpg
 
@@ -13,7 +14,8 @@ from domain.trainee import Trainee
 from domain.values import Actor, ProviderRef
 from service import accounts
 from service.bench import trainees
-from service.eventstore import EVENTS_TABLE, MsgspecTranscoder, TypedMapper
+from service.bench.database import bench_master_keys
+from service.eventstore import EVENTS_TABLE, SealingMapper, keyed_mapper
 from service.versions import HEAD
 
 Progress = Callable[[int, int], None]
@@ -46,6 +48,19 @@ def _actor(p: Provider) -> Actor:
                  api_version=HEAD.name, request_id=uuid.uuid4().hex)  # fmt: skip
 
 
+async def _copy_keys(conn: asyncpg.Connection, mapper: SealingMapper, rows: list[Any]) -> None:
+    """Store the data keys the seeded trainees' events were sealed with."""
+    assert mapper.keyring is not None
+    ids = {r[0] for r in rows}
+    keys = mapper.keyring.pending(ids)
+    await conn.copy_records_to_table(
+        "trainee_keys", records=keys, columns=("trainee_id", "wrapped", "master_key_id")
+    )
+    mapper.keyring.stored(ids)
+    for trainee_id in ids:
+        mapper.keyring.forget(trainee_id)  # a hundred thousand keys need not stay in memory
+
+
 async def providers(url: str, count: int, today: date) -> Seeded:
     """Register `count` providers, each with a token, and the model trainee."""
     conn = await asyncpg.connect(url)
@@ -63,7 +78,7 @@ async def providers(url: str, count: int, today: date) -> Seeded:
 
 async def events(url: str, seeded: Seeded, count: int, progress: Progress) -> None:
     """Add about `count` events: deferrable trainees spread over the providers, copied in."""
-    mapper = TypedMapper(transcoder=MsgspecTranscoder())
+    mapper = keyed_mapper(bench_master_keys(), makes_keys=True)
     wanted = -(-count // trainees.EVENTS_PER_TRAINEE)
     conn = await asyncpg.connect(url)
     try:
@@ -76,6 +91,7 @@ async def events(url: str, seeded: Seeded, count: int, progress: Progress) -> No
                 rows += trainees.stored(mapper, t)
                 seeded.trainees.append((p.token, t.slug))
             await conn.copy_records_to_table(EVENTS_TABLE, records=rows, columns=COLUMNS)
+            await _copy_keys(conn, mapper, rows)
             seeded.events += len(rows)
             per = trainees.EVENTS_PER_TRAINEE
             progress((first + size) * per, wanted * per)
@@ -85,13 +101,14 @@ async def events(url: str, seeded: Seeded, count: int, progress: Progress) -> No
 
 async def history_trainee(url: str, seeded: Seeded, count: int) -> None:
     """Add one trainee with `count` events, for the history measure."""
-    mapper = TypedMapper(transcoder=MsgspecTranscoder())
+    mapper = keyed_mapper(bench_master_keys(), makes_keys=True)
     p = seeded.providers[0]
     t = trainees.long_lived(seeded.model, p.ref, _actor(p), count)
     rows = trainees.stored(mapper, t)
     conn = await asyncpg.connect(url)
     try:
         await conn.copy_records_to_table(EVENTS_TABLE, records=rows, columns=COLUMNS)
+        await _copy_keys(conn, mapper, rows)
     finally:
         await conn.close()
     seeded.history_slug = t.slug

@@ -11,6 +11,8 @@ import asyncpg
 
 from service.config import Settings
 from service.database import Database, resolve
+from service.eventstore import TraineeRegister, open_register
+from service.keyring import master_keys
 from service.schema import migrate
 
 
@@ -18,6 +20,11 @@ def database_for(settings: Settings) -> Database:
     database = resolve(settings.database_url, settings.data_dir)
     asyncio.run(migrate(database.url))
     return database
+
+
+def register_for(settings: Settings, database: Database | None = None) -> TraineeRegister:
+    """The event store with one connection, keyed by the settings' master key."""
+    return open_register(database or database_for(settings), 1, master_keys(settings))
 
 
 def with_conn(

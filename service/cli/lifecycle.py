@@ -7,21 +7,24 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from domain.errors import NotFound, StateTransitionRefused
+from domain.errors import NotFound, StateTransitionRefused, TraineeErased
 from service import lifecycle
-from service.cli.common import database_for
+from service.cli.common import register_for
 from service.commands import Written
 from service.config import Settings
-from service.eventstore import TraineeRegister, open_register
+from service.eventstore import TraineeRegister
 from service.teacher_records import LocalTeacherRecords
 
 
 def _run(settings: Settings, args: argparse.Namespace, act: Callable[..., Written]) -> int:
-    register = open_register(database_for(settings), 1)
+    register = register_for(settings)
     try:
         written = act(register, LocalTeacherRecords(register, args.by))
     except NotFound:
         print(f"trainees: no trainee with id {args.trainee_id}", file=sys.stderr)
+        return 1
+    except TraineeErased:
+        print(f"trainees: trainee {args.trainee_id} was erased", file=sys.stderr)
         return 1
     except StateTransitionRefused:
         print(

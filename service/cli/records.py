@@ -9,7 +9,7 @@ import sys
 
 import msgspec
 
-from service.cli.common import database_for, with_conn
+from service.cli.common import database_for, register_for, with_conn
 from service.config import Settings
 
 
@@ -17,15 +17,17 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     """Print a trainee's events in order (up to --as-of, then its state at that time)."""
     from service.audit.history import history, render_text
     from service.audit.params import moment, vocabulary
-    from service.eventstore import open_register
 
     version = vocabulary(args.vocabulary)
     as_of = moment("--as-of", args.as_of)
     database = database_for(settings)
-    register = open_register(database, 1)
-    mapper = register.mapper
-    register.close()
-    found = with_conn(settings, lambda c: history(c, mapper, args.trainee_id, version, as_of))
+    register = register_for(settings, database)
+    try:
+        found = with_conn(
+            settings, lambda c: history(c, register.mapper, args.trainee_id, version, as_of)
+        )
+    finally:
+        register.close()
     if found is None:
         when = f" at {args.as_of}" if as_of else ""
         print(f"no trainee with id {args.trainee_id}{when}", file=sys.stderr)
@@ -46,14 +48,17 @@ def _progress(done: int, total: int) -> None:
 def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild every read model from the events; --verify compares instead of switching."""
     from projections.rebuild import has_events_table, rebuild
-    from service.eventstore import open_register
+    from service.eventstore import keyed_mapper, open_register
+    from service.keyring import master_keys
 
     database = database_for(settings)
     # creates the events table on a new database; a verify of a served one waits for no writer
     fresh = not asyncio.run(has_events_table(database.url))
-    register = open_register(database, 1, create_tables=fresh or not args.verify)
-    mapper = register.mapper
+    register = open_register(
+        database, 1, master_keys(settings), create_tables=fresh or not args.verify
+    )
     register.close()
+    mapper = keyed_mapper(master_keys(settings))
     report = asyncio.run(
         rebuild(
             database.url,
@@ -73,8 +78,9 @@ def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int
         print(f"verify: {report.differences} rows differ between the live and rebuilt model")
         return 1 if report.differences else 0
     from service.cli.worker import rebuild_audit_log
+    from service.eventstore import blind_mapper
 
-    return rebuild_audit_log(database.url, mapper, args.batch_size)
+    return rebuild_audit_log(database.url, blind_mapper(), args.batch_size)
 
 
 def cmd_projections_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -82,9 +88,7 @@ def cmd_projections_status(args: argparse.Namespace, settings: Settings) -> int:
     from projections.rebuild import status
 
     database = database_for(settings)
-    from service.eventstore import open_register
-
-    open_register(database, 1).close()
+    register_for(settings, database).close()
     for row in asyncio.run(status(database.url)):
         print("  ".join(f"{k}={v}" for k, v in row.items()))
     return 0

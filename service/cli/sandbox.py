@@ -8,11 +8,10 @@ import asyncio
 import asyncpg
 
 from service import accounts, sandbox
-from service.cli.common import database_for
+from service.cli.common import database_for, register_for
 from service.clock import today
 from service.config import Settings
 from service.database import Database
-from service.eventstore import open_register
 from service.versions import HEAD
 
 
@@ -55,7 +54,7 @@ def cmd_sandbox_seed(args: argparse.Namespace, settings: Settings) -> int:
     assert opened is not None  # only_if_empty=False always opens it
     if opened.token:
         print(f"sandbox provider UKPRN {sandbox.UKPRN} created; token: {opened.token}")
-    register = open_register(database, 1)
+    register = register_for(settings, database)
     try:
         made = sandbox.seed(register, database.url, opened.provider, today())
     finally:

@@ -9,8 +9,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper
 
-from service.cli.common import database_for
+from service.cli.common import database_for, register_for
 from service.config import Settings
+from service.eventstore import blind_mapper
 from service.observability.logs import configure
 
 
@@ -18,13 +19,11 @@ def cmd_projections_run(args: argparse.Namespace, settings: Settings) -> int:
     """Follow the event store into the asynchronous projections and seal the store every
     TRAINEES_SEAL_INTERVAL seconds; --once: catch up, seal and exit."""
     from projections.worker import run
-    from service.eventstore import open_register
 
     configure(settings.log_level)
     database = database_for(settings)
-    register = open_register(database, 1)  # creates the events table on a new database
-    mapper = register.mapper
-    register.close()
+    register_for(settings, database).close()  # creates the events table on a new database
+    mapper = blind_mapper()  # the audit log holds no personal data: it needs no key
 
     async def main() -> int:
         stop = asyncio.Event()

@@ -13,7 +13,7 @@ import pytest
 from projections import audit_log
 from service.audit.tokens import issue_audit_token
 from service.database import Database
-from service.eventstore import MsgspecTranscoder, TypedMapper
+from service.eventstore import blind_mapper
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ async def catch_up(database: Database) -> None:
     """Apply every pending event to the audit log, as the projection worker does."""
     conn = await asyncpg.connect(database.url)
     try:
-        while await audit_log.step(conn, TypedMapper(transcoder=MsgspecTranscoder()), 10_000):
+        while await audit_log.step(conn, blind_mapper(), 10_000):
             pass
     finally:
         await conn.close()

@@ -71,6 +71,7 @@ def events() -> list[Any]:
     trainee.undo_withdrawal(comment="comment", ticket="ticket", actor=ACTOR)
     trainee.recommend_for_award(outcome_date=date(2026, 11, 3), actor=ACTOR, at=AT)
     trainee.award(awarded_at=AT, actor=ACTOR)
+    trainee.erase(reason="reason", ticket="ticket", actor=ACTOR, at=AT)
     return list(trainee.collect_events())
 
 

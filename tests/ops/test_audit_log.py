@@ -11,7 +11,9 @@ import asyncpg
 import pytest
 
 from projections import worker
-from service.eventstore import open_register
+from service.config import Settings
+from service.eventstore import blind_mapper, open_register
+from service.keyring import master_keys
 from tests.bodies import trainee
 from tests.cli.test_cli import environment, trainees
 from tests.conftest import new_provider
@@ -22,9 +24,8 @@ V = "/api/v2026.1"
 
 @pytest.fixture
 def mapper(migrated_database):
-    register = open_register(migrated_database, 1)
-    register.close()
-    return register.mapper
+    open_register(migrated_database, 1, master_keys(Settings.from_env())).close()
+    return blind_mapper()
 
 
 async def rows(database, sql="SELECT * FROM audit_log ORDER BY notification_id"):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from service.config import Settings
 from service.eventstore import open_register
 from service.history import history
+from service.keyring import master_keys
 from tests.bodies import trainee
 
 V = "/api/v2026.1"
@@ -43,7 +45,7 @@ async def test_a_given_request_id_is_answered_and_recorded_on_the_events(
     assert created.status_code == 201, created.text
     assert created.headers["x-request-id"] == "req-ops-42"
     assert logs.access()[0]["request_id"] == "req-ops-42"
-    register = await asyncio.to_thread(open_register, database, 1)
+    register = await asyncio.to_thread(open_register, database, 1, master_keys(Settings.from_env()))
     try:
         events = history(register, created.json()["data"]["trainee_id"])
     finally:

@@ -7,7 +7,9 @@ import threading
 
 import httpx
 
+from service.config import Settings
 from service.eventstore import open_register
+from service.keyring import master_keys
 from tests.bodies import trainee
 from tests.cli.test_cli import environment
 from tests.conftest import new_provider
@@ -51,7 +53,7 @@ def test_writes_carry_on_throughout_a_verify_which_finds_no_difference(
 
 def test_a_verify_needs_no_lock_a_writer_holds(migrated_database, tmp_path):
     env = environment(DATABASE_URL=migrated_database.url)
-    open_register(migrated_database, 1).close()  # creates the events table
+    open_register(migrated_database, 1, master_keys(Settings.from_env())).close()  # the table
     appending = hold_lock(migrated_database.url, "traineeregister_events", "EXCLUSIVE")
     try:  # what a writer holds while it appends: the old verify waited for it to be released
         checking = verify(env, tmp_path, "verify")

@@ -119,10 +119,10 @@ async def test_each_pages_example_create_is_accepted_and_answered_as_shown(
 async def test_each_page_gives_the_create_fields_in_its_versions_names(client, version):
     page = (await client.get(f"/api-docs/{version}")).text
     for name in ("first_names", "last_name", "date_of_birth", "training_route"):
-        row = re.search(rf'<tr id="post_trainees-{name}">.*?</tr>', page)
+        row = re.search(rf'<tr id="create_trainee-{name}">.*?</tr>', page)
         assert row is not None and "required" in row.group(0), name
     old_name = VERSIONS[version].wire_name("course_subject_1")
-    assert f'id="post_trainees-{old_name}"' in page
+    assert f'id="create_trainee-{old_name}"' in page
     assert 'href="/api-docs/reference-data#course_subject"' in page
 
 

@@ -69,7 +69,7 @@ async def test_every_docs_page_opens_cleanly_and_every_link_resolves(
                 await page.screenshot(path=str(shot))
                 assert shot.stat().st_size > 10_000
                 if path.startswith("/api-docs/v2"):  # an operation, further down
-                    await page.goto(server.url + path + "#post_trainees")
+                    await page.goto(server.url + path + "#create_trainee")
                     await page.screenshot(path=str(tmp_path / f"{name}_create.png"))
                     await page.goto(server.url + path + "#errors")
                     await page.screenshot(path=str(tmp_path / f"{name}_errors.png"))

@@ -216,8 +216,10 @@ class Idempotency:
         self.running.add(settled)
         settled.add_done_callback(self._forget)
         deadline = asyncio.create_task(overdue.wait())
-        await asyncio.wait((run, deadline), return_when=asyncio.FIRST_COMPLETED)
-        deadline.cancel()
+        try:
+            await asyncio.wait((run, deadline), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            deadline.cancel()
         if not run.done():  # the write goes on past its deadline: the key stays claimed until
             # it ends, then holds its real answer (or is freed when nothing was written)
             await _answer(send, 503, UNAVAILABLE, JSON)

@@ -187,6 +187,7 @@ def create_app(
             flusher.cancel()
             await usage.flush(app.state.read_pool)
             app.state.executor.shutdown(wait=True)
+            await once.drain()  # writes answered 503 store their real answers before the end
             app.state.register.close()
             await app.state.read_pool.close()
 

@@ -3,12 +3,15 @@
 The first request with a key claims it (a row in `idempotency_keys`, shared by every replica
 through PostgreSQL), runs, and stores its answer; a repeat with the same key and the same request
 gets that answer again without running, a repeat with another request is refused (422), and a
-repeat while the first still runs is told to retry (409). Answers are kept 24 hours.
+repeat while the first still runs is told to retry (409). A write that runs past its deadline is
+answered 503 but keeps the key until it ends, then stores its real answer. Answers are kept 24
+hours.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from litestar.types import ASGIApp, HTTPScope, Message, Receive, ReceiveMessage,
 
 from service.accounts import bearer, token_hash
 from service.outages import ANY_DATABASE_ERROR, DATABASE_DOWN
+from service.timeouts import OVERDUE
 
 log = logging.getLogger("trainees.idempotency")
 
@@ -47,6 +51,11 @@ SELECT fingerprint, status, headers, body FROM idempotency_keys
 _FINISH = """
 UPDATE idempotency_keys SET status = $4, headers = $5, body = $6
  WHERE token_hash = $1 AND key = $2 AND started_at = $3
+"""
+_RENEW = """
+UPDATE idempotency_keys SET started_at = clock_timestamp()
+ WHERE token_hash = $1 AND key = $2 AND started_at = $3 AND status IS NULL
+RETURNING started_at
 """
 _RELEASE = "DELETE FROM idempotency_keys WHERE token_hash = $1 AND key = $2 AND started_at = $3"
 _SWEEP = "DELETE FROM idempotency_keys WHERE expires_at <= clock_timestamp()"
@@ -77,9 +86,10 @@ class Answer:
     body: bytes
 
 
-@dataclass(frozen=True)
+@dataclass
 class Claimed:
-    """This request holds the key (since `started_at`): it runs and stores its answer."""
+    """This request holds the key (since `started_at`, renewed while it runs): it runs and
+    stores its answer."""
 
     started_at: Any
 
@@ -151,6 +161,7 @@ class Idempotency:
         self.max_body = max_body
         self.lease = lease  # seconds after which a claim whose request never finished is free
         self.too_large = too_large
+        self.running: set[asyncio.Task[list[Message]]] = set()  # requests settling their keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -197,29 +208,68 @@ class Idempotency:
             status, extra = (422, []) if found is REUSED else (409, [(b"retry-after", b"1")])
             await _answer(send, status, found, [*JSON, *extra])
             return
+        overdue = asyncio.Event()
+        context = contextvars.copy_context()
+        context.run(OVERDUE.set, overdue)
+        run = asyncio.create_task(self._run(scope, _replay(body, receive)), context=context)
+        settled = asyncio.create_task(self._settle(pool, token, key, found, run))
+        self.running.add(settled)
+        settled.add_done_callback(self._forget)
+        deadline = asyncio.create_task(overdue.wait())
+        try:
+            await asyncio.wait((run, deadline), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            deadline.cancel()
+        if not run.done():  # the write goes on past its deadline: the key stays claimed until
+            # it ends, then holds its real answer (or is freed when nothing was written)
+            await _answer(send, 503, UNAVAILABLE, JSON)
+            return
+        for message in await settled:
+            await send(message)
+
+    def _forget(self, settled: asyncio.Task[list[Message]]) -> None:
+        self.running.discard(settled)
+        if not settled.cancelled():
+            settled.exception()  # retrieved: a request answered 503 already was logged by the app
+
+    async def drain(self) -> None:
+        """Wait until every request still running (past its deadline) has settled its key."""
+        await asyncio.gather(*self.running, return_exceptions=True)
+
+    async def _run(self, scope: HTTPScope, receive: Receive) -> list[Message]:
         messages: list[Message] = []
 
         async def keep(message: Message) -> None:
             messages.append(message)
 
-        try:
-            await self.app(scope, _replay(body, receive), keep)
-        finally:
-            await self._settle(pool, token, key, found, messages)
-        for message in messages:
-            await send(message)
+        await self.app(scope, receive, keep)
+        return messages
 
     async def _settle(
-        self, pool: asyncpg.Pool, token: str, key: str, claimed: Claimed, messages: list[Message]
-    ) -> None:
-        """Store the answer, or free the key when the answer is not the request's outcome (a
-        5xx, a 429...), so that a retry runs again."""
+        self,
+        pool: asyncpg.Pool,
+        token: str,
+        key: str,
+        claimed: Claimed,
+        run: asyncio.Task[list[Message]],
+    ) -> list[Message]:
+        """Once the request ends, store its answer, or free the key when the answer is not the
+        request's outcome (a 5xx, a 429...), so that a retry runs again. While it runs, the claim
+        is renewed, so that no retry takes it over."""
+        while not (await asyncio.wait((run,), timeout=self.lease / 2))[0]:
+            try:
+                renewed = await pool.fetchval(_RENEW, token, key, claimed.started_at)
+            except ANY_DATABASE_ERROR:
+                continue  # the database is away; try again next time
+            if renewed is not None:
+                claimed.started_at = renewed
+        messages = [] if run.cancelled() or run.exception() is not None else run.result()
         start = next((m for m in messages if m["type"] == "http.response.start"), None)
         status = start["status"] if start is not None else 500
         try:
             if status >= 500 or status in NOT_KEPT or start is None:
                 await pool.execute(_RELEASE, token, key, claimed.started_at)
-                return
+                return run.result()
             kept = [
                 (k.decode("latin-1"), v.decode("latin-1"))
                 for k, v in start.get("headers", ())
@@ -231,6 +281,7 @@ class Idempotency:
             await pool.execute(_FINISH, token, key, claimed.started_at, status, headers, body)
         except ANY_DATABASE_ERROR as exc:  # the key stays claimed until its lease runs out
             log.warning("idempotent answer not stored", extra={"error": type(exc).__name__})
+        return run.result()
 
 
 class ClientGone(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import threading
 import time
 import weakref
@@ -22,6 +23,12 @@ from service.commands import StoreUnavailable
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+OVERDUE: contextvars.ContextVar[asyncio.Event | None] = contextvars.ContextVar(
+    "overdue", default=None
+)
+"""Set by a caller that answers the client itself at the deadline (an idempotent request): its
+write is then awaited to the end, and this event is set when the deadline passes."""
 
 
 class ReadConnection(asyncpg.Connection):
@@ -62,7 +69,8 @@ class DeadlineExecutor(ThreadPoolExecutor):
     """Runs write use cases in threads; a caller stops waiting after `deadline` seconds.
 
     Work still queued at its deadline never starts. Work already running goes on (a thread
-    cannot be stopped): it may still commit after its caller was answered 503.
+    cannot be stopped): it may still commit after its caller was answered 503. A caller that
+    sets OVERDUE waits for the work's real end instead, and is told when the deadline passed.
     """
 
     def __init__(self, max_workers: int, deadline: float) -> None:
@@ -95,6 +103,10 @@ class DeadlineExecutor(ThreadPoolExecutor):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return answer  # not called from an event loop: the caller waits for the result
+        overdue = OVERDUE.get()
+        if overdue is not None:
+            loop.call_later(self.deadline, overdue.set)
+            return answer
         # The timer holds the answer weakly: a finished write's result is not kept alive
         # (and scanned by the garbage collector) until its deadline passes.
         loop.call_later(self.deadline, _expire, weakref.ref(answer))

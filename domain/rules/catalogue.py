@@ -7,7 +7,19 @@ code inclusion, disabilities, partner and school links and the iQTS country.
 
 from __future__ import annotations
 
-from domain.rules import Rule, course, diversity, funding, inclusion, links, nested, record
+from domain.rules import (
+    Policy,
+    Rule,
+    course,
+    diversity,
+    funding,
+    inclusion,
+    links,
+    nested,
+    record,
+    submission,
+)
+from domain.rules.switches import Switch
 
 TRAINEE_RULES: tuple[Rule, ...] = (
     course.PRIMARY_SUBJECT,
@@ -44,3 +56,25 @@ TRAINEE_RULES: tuple[Rule, ...] = (
     links.EMPLOYING_SCHOOL,
     inclusion.IQTS_COUNTRY,
 )
+
+
+MEASURED: tuple[tuple[frozenset[Switch], frozenset[str]], ...] = (
+    (frozenset({Switch.LENGTHS}), frozenset({*record.NAME_LENGTHS, *record.ID_LENGTHS})),
+    (frozenset({Switch.EMAIL}), frozenset({"email"})),
+    (frozenset({Switch.HESA_ID_LENGTH}), frozenset({"hesa_id"})),
+    (
+        frozenset({Switch.SUBMISSION_PERSONAL_DETAILS, Switch.SUBMISSION_ON_UPDATE}),
+        frozenset(submission.NAMES_TOO_LONG),
+    ),
+    (frozenset({Switch.DEFER_REASON}), frozenset({"defer_reason"})),
+)
+"""The fields whose length a rule checks, and the switches under which it does (on create and
+on update alike)."""
+
+
+def measured(policy: Policy) -> frozenset[str]:
+    """The fields a length rule checks under this policy: a text too long to store in one of
+    them is that rule's to refuse, in its own words, however long it is."""
+    return frozenset().union(
+        *(fields for switches, fields in MEASURED if all(map(policy.on, switches)))
+    )

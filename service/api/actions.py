@@ -10,6 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from domain.errors import ValidationFailed
+from domain.rules.catalogue import measured
 from service import lifecycle
 from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.requests import ACTION_INPUTS, checked
@@ -52,7 +53,7 @@ async def _transition(
                 raise not_found(TRAINEE_NOT_FOUND) from None
         raise
     try:
-        sent = checked(data, ACTION_INPUTS[endpoint])
+        sent = checked(data, ACTION_INPUTS[endpoint], measured(caller.version.policy))
         written = await in_executor(
             request,
             use_case,

@@ -1,7 +1,9 @@
 """Decoding request bodies: JSON, the `data` object, and the msgspec input types.
 
 Every value a body carries is checked here, before any rule sees it: a value of the wrong shape
-or one the service cannot store (see service.api.values) is `<field> is invalid`.
+or one the service cannot store (see service.api.values) is `<field> is invalid`, except a text
+too long for a field whose length rule the caller's version keeps (`measured`): that rule refuses
+it in its own words.
 """
 
 from __future__ import annotations
@@ -89,16 +91,19 @@ def fields_of(struct: Any) -> dict[str, Any]:
     }
 
 
-def _fits(name: str, value: Any, kind: Any) -> bool:
+def _fits(name: str, value: Any, kind: Any, measured: frozenset[str] = frozenset()) -> bool:
     try:
         msgspec.convert(value, kind)
     except msgspec.ValidationError:
         return False
-    return storable(value, prose=name in PROSE_FIELDS)
+    return storable(value, prose=name in PROSE_FIELDS, measured=name in measured)
 
 
 def problems_of(
-    data: Mapping[str, Any], kind: Any, nested_under: str | None = None
+    data: Mapping[str, Any],
+    kind: Any,
+    nested_under: str | None = None,
+    measured: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Every field of `data` that `kind` declares whose value is of the wrong shape or cannot
     be stored, in the declaration's order (nested items by their own field names)."""
@@ -110,23 +115,25 @@ def problems_of(
         if item is not None and isinstance(value, list) and all(isinstance(i, dict) for i in value):
             for each in value:
                 found += problems_of(each, item, nested_under=field.name)
-        elif not _fits(field.name, value, field.type):
+        elif not _fits(field.name, value, field.type, measured):
             found.append(Problem(field.name, "is invalid", nested_under))
     return found
 
 
-def convert(data: Mapping[str, Any], kind: Any) -> Any:
+def convert(data: Mapping[str, Any], kind: Any, measured: frozenset[str] = frozenset()) -> Any:
     """Convert a mapping to an input type; every value of the wrong shape, or one the service
     cannot store, is `<field> is invalid`."""
-    problems = problems_of(data, kind)
+    problems = problems_of(data, kind, measured=measured)
     if problems:
         raise ValidationFailed(problems)
     return msgspec.convert(data, kind)
 
 
-def checked(data: Mapping[str, Any], kind: Any) -> dict[str, Any]:
+def checked(
+    data: Mapping[str, Any], kind: Any, measured: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """The fields of a body that the input type declares, checked as `convert` checks them."""
-    return fields_of(convert(data, kind))
+    return fields_of(convert(data, kind, measured))
 
 
 def disability_problems(data: Mapping[str, Any]) -> list[Problem]:
@@ -150,10 +157,12 @@ def disabilities_of(data: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def trainee_input(data: Mapping[str, Any]) -> tuple[Any, dict[str, str]]:
+def trainee_input(
+    data: Mapping[str, Any], measured: frozenset[str] = frozenset()
+) -> tuple[Any, dict[str, str]]:
     """A trainee body (canonical names) as its input type and its disabilities; every invalid
     value is reported together."""
-    problems = problems_of(data, TraineeInput) + disability_problems(data)
+    problems = problems_of(data, TraineeInput, measured=measured) + disability_problems(data)
     if problems:
         raise ValidationFailed(problems)
     return msgspec.convert(data, TraineeInput), disabilities_of(data)

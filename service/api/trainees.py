@@ -11,6 +11,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from domain.errors import ValidationFailed
+from domain.rules.catalogue import measured
 from domain.rules.submission import SubmissionFailed
 from domain.values import ProviderRef
 from projections.inline import Duplicated
@@ -38,7 +39,8 @@ from service.queries import duplicate_trainees, register_entries, trainee_docume
 
 def trainee_write(data: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], dict[str, str]]:
     """A trainee body in canonical fields, decoded through the msgspec input type."""
-    struct, disabilities = trainee_input(caller.version.canonical_request(data))
+    policy = caller.version.policy
+    struct, disabilities = trainee_input(caller.version.canonical_request(data), measured(policy))
     return fields_of(struct), disabilities
 
 

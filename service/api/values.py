@@ -19,17 +19,19 @@ _LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PROSE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def storable(value: object, *, prose: bool = False) -> bool:
+def storable(value: object, *, prose: bool = False, measured: bool = False) -> bool:
     """Whether a decoded value can be kept: no NUL (PostgreSQL refuses it in text and jsonb) or
     other control character (prose may hold tabs and line breaks), at most LINE_LIMIT characters
-    (PROSE_LIMIT for prose), numbers within 64 bits; lists item by item."""
+    (PROSE_LIMIT for prose), numbers within 64 bits; lists item by item. A `measured` field's
+    length rule refuses a longer text that is not blank, in its own words, before it is kept."""
     if isinstance(value, list):
         return all(storable(item, prose=prose) for item in value)
     if isinstance(value, str):
         limit, forbidden = (
             (PROSE_LIMIT, _PROSE_FORBIDDEN) if prose else (LINE_LIMIT, _LINE_FORBIDDEN)
         )
-        return len(value) <= limit and forbidden.search(value) is None
+        fits = len(value) <= limit or (measured and bool(value.strip()))
+        return fits and forbidden.search(value) is None
     if isinstance(value, bool):
         return False
     if isinstance(value, int):

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from domain.errors import Problem
+from domain.rules.catalogue import measured
+from service.versions import VERSIONS
 from tests.api.hostile import (
     ALL,
     BAD_VALUES,
@@ -20,6 +22,7 @@ from tests.api.hostile import (
     wire,
 )
 from tests.api.lifecycle import create
+from tests.bodies import trainee
 from tests.conftest import new_provider
 
 NESTED = {"placements_attributes": ("urn", "name", "postcode"), "degrees_attributes": tuple(DEGREE)}
@@ -56,6 +59,8 @@ def hostile_body(endpoint: Endpoint, version: str, kind: str) -> tuple[dict[str,
     and the problems a refusal lists."""
     bad = BAD_VALUES[kind]
     fields = endpoint.fields_in(version)
+    if kind == "too long":  # where a length rule is kept, it refuses the value in its words
+        fields = tuple(f for f in fields if f not in measured(VERSIONS[version].policy))
     body = {**valid_body(endpoint, version), **{f: bad(f) for f in fields}}
     problems = [Problem(f, "is invalid") for f in fields]
     if endpoint.name == "create":
@@ -182,3 +187,78 @@ async def test_free_text_keeps_its_line_breaks_where_a_name_may_not(client, prov
         headers=provider.headers,
     )
     assert refused.json()["errors"] == ["first_names is invalid"]
+
+
+LONG = 100_000  # far beyond what the decoding edge stores, within the body limit
+
+
+@pytest.mark.parametrize(
+    ("sent", "errors"),
+    [
+        ({"first_names": "F" * LONG}, ["first_names is too long (maximum is 60 characters)"]),
+        ({"last_name": "L" * LONG}, ["last_name is too long (maximum is 60 characters)"]),
+        (
+            {"provider_trainee_id": "P" * 501, "middle_names": "M" * 501},
+            [
+                "provider_trainee_id is too long (maximum is 50 characters)",
+                "middle_names is too long (maximum is 60 characters)",
+            ],
+        ),
+        ({"hesa_id": "1" * LONG}, ["hesa_id must be 13 or 17 characters"]),
+        ({"middle_names": " " * 501}, ["middle_names is invalid"]),  # blank: no rule measures it
+        ({"first_names": "F" * 501 + "\u0000"}, ["first_names is invalid"]),
+    ],
+)
+async def test_a_text_too_long_to_store_gets_its_length_rules_words(client, target, sent, errors):
+    tid = target["ids"]["tid"]
+    for method in ("POST", "PATCH"):
+        path = "/api/v2026.1/trainees" + ("" if method == "POST" else f"/{tid}")
+        body = {**trainee(), **sent} if method == "POST" else sent
+        response = await client.request(
+            method, path, json={"data": body}, headers=target["provider"].headers
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"] == errors, method
+    kept = await client.get(f"/api/v2026.1/trainees/{tid}", headers=target["provider"].headers)
+    assert kept.json()["first_names"] == target["trainee"]["first_names"]
+
+
+async def test_a_defer_reason_too_long_to_store_gets_its_length_rules_words(client, target):
+    for version in ("v2026.1", "v0.1"):
+        response = await client.post(
+            f"/api/{version}/trainees/{target['ids']['tid']}/defer",
+            json={"data": {"defer_date": "2020-01-01", "defer_reason": "r" * LONG}},
+            headers=target["provider"].headers,
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"] == [
+            {
+                "error": "UnprocessableEntity",
+                "message": "defer_reason is too long (maximum is 500 characters)",
+            }
+        ], version
+
+
+async def test_an_older_version_words_a_long_name_as_its_own_check_does(client, target):
+    tid, headers = target["ids"]["tid"], target["provider"].headers
+    for method, path, body in (
+        ("POST", "/api/v0.1/trainees", wire("v0.1", trainee(first_names="F" * LONG))),
+        ("PATCH", f"/api/v0.1/trainees/{tid}", {"first_names": "F" * LONG}),
+        ("PATCH", f"/api/v1.0-pre/trainees/{tid}", {"first_names": "F" * LONG}),
+    ):
+        response = await client.request(method, path, json={"data": body}, headers=headers)
+        assert response.status_code == 422, response.text
+        assert response.json() == {
+            "message": "Validation failed: 1 error prohibited this trainee from being saved",
+            "errors": {
+                "personal_details": {"first_names": ["First name must be 60 characters or fewer"]}
+            },
+        }, (method, path)
+    # v0.1 keeps no length rule for the provider's own id: the edge's limit refuses it
+    response = await client.patch(
+        f"/api/v0.1/trainees/{tid}",
+        json={"data": wire("v0.1", {"provider_trainee_id": "P" * 501})},
+        headers=headers,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == ["Provider trainee id is invalid"]

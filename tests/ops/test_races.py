@@ -4,6 +4,7 @@ database: lost races are retried on the server unless the client sent If-Match."
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.ops.test_outages import (
     hold_lock,
     in_background,
     token_for_session,
+    until,
     wait_for_a_waiting_request,
 )
 
@@ -182,3 +184,75 @@ def test_a_repeat_while_the_first_still_runs_is_told_to_retry(servers, headers, 
     again = httpx.post(second.url + f"{V}/trainees", json=body, headers=keyed, timeout=60)
     assert (again.status_code, again.content) == (201, done.content)
     assert again.headers["etag"] == done.headers["etag"]
+
+
+def test_a_write_answered_503_past_its_deadline_keeps_its_key_until_it_commits(
+    serve, headers, database
+):
+    env = {"DATABASE_URL": database.url, "TRAINEES_WRITE_TIMEOUT": "1"}
+    first, second = serve(**env), serve(**env)
+    tid = asyncio.run(created(first, headers))
+    url = f"{V}/trainees/{tid}/placements"
+    keyed = {**headers, "Idempotency-Key": "placement-past-its-deadline"}
+    body = {"data": {"urn": "123456", "name": "Slow School"}}
+
+    def post(server: Server) -> httpx.Response:
+        return httpx.post(server.url + url, json=body, headers=keyed, timeout=60)
+
+    locker = hold_lock(database.url, "traineeregister_events", "EXCLUSIVE")
+    try:
+        timed_out = post(first)
+        assert timed_out.status_code == 503, timed_out.text
+        assert timed_out.json()["errors"][0]["error"] == "ServiceUnavailable"
+        wait_for_a_waiting_request(database.url)  # the write still runs, waiting for the lock
+        time.sleep(2.5)  # past the lease of a claim whose request never finished
+        for server in (first, second, first):
+            repeat = post(server)
+            assert repeat.status_code == 409, repeat.text
+            assert repeat.headers["retry-after"] == "1"
+    finally:
+        locker.close()
+    until(lambda: post(second).status_code != 409)
+    for server in (first, second):
+        again = post(server)
+        assert again.status_code == 201, again.text
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.headers["etag"] == '"3"'
+        assert again.json()["data"]["name"] == "Slow School"
+    final = httpx.get(first.url + f"{V}/trainees/{tid}", headers=headers, timeout=60)
+    assert version(final) == 3  # created, submitted, one placement: one event for four requests
+    assert [p["name"] for p in final.json()["placements"]].count("Slow School") == 1
+    for server in (first, second):
+        assert server.stop() == 0
+        assert "Traceback" not in server.text()
+
+
+def test_a_write_past_its_deadline_that_never_ran_frees_its_key(serve, headers, database):
+    server = serve(
+        DATABASE_URL=database.url, TRAINEES_WRITE_TIMEOUT="1", TRAINEES_WRITE_POOL_SIZE="1"
+    )
+    tid = asyncio.run(created(server, headers))
+    url = server.url + f"{V}/trainees/{tid}/placements"
+    keyed = {**headers, "Idempotency-Key": "placement-behind-another"}
+    body = {"data": {"urn": "123456", "name": "Queued School"}}
+
+    def post(sent: dict[str, str], name: str) -> httpx.Response:
+        data = {"data": {**body["data"], "name": name}}
+        return httpx.post(url, json=data, headers=sent, timeout=60)
+
+    locker = hold_lock(database.url, "traineeregister_events", "EXCLUSIVE")
+    try:
+        ahead = post(headers, "Ahead School")  # holds the only write thread, waiting for the lock
+        wait_for_a_waiting_request(database.url)
+        queued = post(keyed, "Queued School")  # waits for the thread past its deadline
+        assert (ahead.status_code, queued.status_code) == (503, 503), queued.text
+        assert post(keyed, "Queued School").status_code == 409
+    finally:
+        locker.close()
+    until(lambda: post(keyed, "Queued School").status_code != 409)  # freed: nothing was written
+    final = httpx.get(server.url + f"{V}/trainees/{tid}", headers=headers, timeout=60)
+    names = [p["name"] for p in final.json()["placements"]]
+    assert (names.count("Ahead School"), names.count("Queued School")) == (1, 1)
+    assert version(final) == 4
+    assert server.stop() == 0
+    assert "Traceback" not in server.text()

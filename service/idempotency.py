@@ -35,7 +35,7 @@ KEPT_HEADERS = (b"content-type", b"etag")
 
 _CLAIM = """
 INSERT INTO idempotency_keys AS k (token_hash, key, fingerprint, started_at, expires_at)
-VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + make_interval(hours => $5))
+SELECT $1, $2, $3, t, t + make_interval(hours => $5) FROM clock_timestamp() AS t
 ON CONFLICT (token_hash, key) DO UPDATE
    SET fingerprint = EXCLUDED.fingerprint, started_at = EXCLUDED.started_at,
        expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL

@@ -208,12 +208,19 @@ async def rebuild(
         )
         events = await _replay_all(dsn, mapper, high, total, batch_size, progress, workers)
         position = await _catch_up(conn, mapper, high)
-        async with conn.transaction():
-            # Writers take this lock to append events, so nothing is written while we switch.
-            await conn.execute(f"LOCK TABLE {EVENTS} IN EXCLUSIVE MODE")
-            position = await _catch_up(conn, mapper, position)
-            differences = await conn.fetchval(DIFFERENCES) if verify else None
-            if not verify:
+        differences = None
+        if verify:
+            # One snapshot of the events and of the live rows, which are committed in the same
+            # transactions as their events: they agree with each other, and no writer waits.
+            async with conn.transaction(isolation="repeatable_read"):
+                position = await _catch_up(conn, mapper, position)
+                differences = await conn.fetchval(DIFFERENCES)
+            await conn.execute(f"DROP TABLE IF EXISTS {FRESH}")
+        else:
+            async with conn.transaction():
+                # Writers take this lock to append events, so nothing is written while we switch.
+                await conn.execute(f"LOCK TABLE {EVENTS} IN EXCLUSIVE MODE")
+                position = await _catch_up(conn, mapper, position)
                 await conn.execute(f"ALTER TABLE {LIVE} RENAME TO {OLD}")
                 await conn.execute(f"ALTER TABLE {FRESH} RENAME TO {LIVE}")
                 await conn.execute(f"DROP TABLE {OLD}")
@@ -225,8 +232,6 @@ async def rebuild(
                     LIVE,
                     position,
                 )
-        if verify:
-            await conn.execute(f"DROP TABLE IF EXISTS {FRESH}")
         count = await conn.fetchval(f"SELECT count(*) FROM {LIVE}")
     finally:
         await conn.close()
@@ -238,6 +243,15 @@ async def rebuild(
         differences=differences,
         switched=not verify,
     )
+
+
+async def has_events_table(dsn: str) -> bool:
+    """Whether the event store's table exists yet."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return bool(await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", EVENTS))
+    finally:
+        await conn.close()
 
 
 async def status(dsn: str) -> list[dict[str, Any]]:

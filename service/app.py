@@ -9,12 +9,13 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-import asyncpg
 from litestar import Litestar, Response
 from litestar.exceptions import InternalServerException, NotFoundException
 from litestar.types import ASGIApp
 
+from domain import reference
 from domain.errors import ConcurrentChange, NotFound, StateTransitionRefused, ValidationFailed
+from service import idempotency
 from service.api.context import AnyRequest
 from service.api.info import fallbacks
 from service.api.responses import (
@@ -26,14 +27,15 @@ from service.api.responses import (
     unprocessable,
 )
 from service.api.routes import CONTROLLERS
-from service.commands import StoreUnavailable
 from service.config import SettingError, Settings
 from service.database import Database
 from service.eventstore import TraineeRegister, open_register
+from service.idempotency import Idempotency
 from service.observability.logs import configure
 from service.observability.metrics import Metrics
 from service.observability.middleware import Edge, too_large_body
 from service.observability.probes import PROBES
+from service.outages import DATABASE_DOWN
 from service.ratelimit import sweep
 from service.timeouts import DeadlineExecutor, bound_write_waits, read_pool
 from service.usage import VersionUsage, flush_every
@@ -77,15 +79,7 @@ def _unavailable(request: AnyRequest, exc: Exception) -> Response[Any]:
     return _answer(UNAVAILABLE)
 
 
-UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
-    StoreUnavailable,
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.InsufficientResourcesError,
-    asyncpg.exceptions.OperatorInterventionError,
-)
-"""Errors that mean the database is away or overloaded (TimeoutError is an OSError)."""
+UNAVAILABLE_ERRORS = DATABASE_DOWN
 
 
 def _count_events(register: TraineeRegister, metrics: Metrics) -> None:
@@ -98,6 +92,19 @@ def _count_events(register: TraineeRegister, metrics: Metrics) -> None:
         return recordings
 
     register.save = counted  # type: ignore[method-assign]
+
+
+def prepare_reference_data() -> None:
+    """Decode the reference data before any write thread does: msgspec prepares a type on its
+    first use, and two threads doing that at once for the same type can crash the process."""
+    for name in reference.table_names():
+        reference.table(name)
+    for name in reference.code_list_names():
+        reference.code_list(name)
+    for name in reference.legacy_code_list_names():
+        reference.legacy_code_list(name)
+    reference.routes()
+    reference.funding_rows()
 
 
 def _plain_not_found(request: AnyRequest, exc: NotFoundException) -> Response[Any]:
@@ -149,9 +156,11 @@ def create_app(
             open_register, database, settings.write_pool_size
         )
         bound_write_waits(app.state.register, settings.db_timeout / 10)
+        prepare_reference_data()
         _count_events(app.state.register, metrics)
         every = max(60, 2 * settings.rate_limit_window)
         sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))
+        forgetter = asyncio.create_task(idempotency.sweep(app.state.read_pool, every))
         flusher = asyncio.create_task(
             flush_every(usage, app.state.read_pool, settings.usage_flush_seconds)
         )
@@ -160,6 +169,7 @@ def create_app(
             yield
         finally:
             sweeper.cancel()
+            forgetter.cancel()
             flusher.cancel()
             await usage.flush(app.state.read_pool)
             app.state.executor.shutdown(wait=True)
@@ -193,6 +203,12 @@ def create_app(
     )
     app.state.versions = versions
     app.state.retirements = retirements(versions, settings.version_sunsets)
-    edge: ASGIApp = Edge(app.asgi_handler, settings, metrics, versions, usage)
+    once = Idempotency(
+        app.asgi_handler,
+        settings.max_body_bytes,
+        lease=2 * settings.write_timeout,
+        too_large=too_large_body(settings.max_body_bytes),
+    )
+    edge: ASGIApp = Edge(once, settings, metrics, versions, usage)
     app.asgi_handler = edge  # outermost: sees every request, routed or not
     return app

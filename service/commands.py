@@ -26,8 +26,10 @@ from domain.rules.submission import check_submission
 from domain.rules.switches import Switch
 from domain.trainee import Trainee, could_be_slug, trainee_uuid
 from domain.values import Actor, ProviderRef
+from projections.inline import Unique
 from projections.trainee_view import trainee_document, trainee_row
 from service.eventstore import TraineeRegister
+from service.queries import duplicate_check
 
 
 class StoreUnavailable(Exception):
@@ -43,9 +45,9 @@ class Written:
     changed: bool = True
 
 
-def save(register: TraineeRegister, trainee: Trainee) -> Written:
+def save(register: TraineeRegister, trainee: Trainee, unique: Unique | None = None) -> Written:
     try:
-        register.save(trainee, views=[trainee_row(trainee)])
+        register.save(trainee, views=[trainee_row(trainee)], unique=unique)
     except IntegrityError:
         raise ConcurrentChange from None
     except (OperationalError, InterfaceError):
@@ -122,8 +124,8 @@ def register_trainee(
         degrees=tuple(build_degree(d, now) for d in c.degrees),
         actor=actor,
         at=now,
-    )
-    return save(register, trainee)
+    )  # saved unless an identical trainee was saved meanwhile (raises Duplicated)
+    return save(register, trainee, unique=duplicate_check(provider.provider_id, c.values))
 
 
 def update_trainee(

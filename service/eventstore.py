@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import typing
-from functools import cache
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -29,18 +30,34 @@ class MsgspecTranscoder(Transcoder):
         return msgspec.json.decode(data)
 
 
-@cache
+_STATE_TYPES: dict[type, type[msgspec.Struct]] = {}
+_PREPARING = threading.Lock()
+
+
 def _state_type(cls: type) -> type[msgspec.Struct]:
-    """A Struct with the event class's annotated fields, used to restore their types."""
-    hints = typing.get_type_hints(cls)
-    fields = [
-        (name, hint)
-        for name, hint in hints.items()
-        if name not in _SKIPPED and typing.get_origin(hint) is not ClassVar
-    ]
-    return msgspec.defstruct(
-        f"{cls.__qualname__}State", fields, kw_only=True, forbid_unknown_fields=True
-    )
+    """A Struct with the event class's annotated fields, used to restore their types.
+
+    Made and prepared under a lock: msgspec prepares a type's decoder on its first use, and two
+    write threads doing that at once for the same type can crash the process.
+    """
+    found = _STATE_TYPES.get(cls)
+    if found is not None:
+        return found
+    with _PREPARING:
+        if cls not in _STATE_TYPES:
+            hints = typing.get_type_hints(cls)
+            fields = [
+                (name, hint)
+                for name, hint in hints.items()
+                if name not in _SKIPPED and typing.get_origin(hint) is not ClassVar
+            ]
+            made = msgspec.defstruct(
+                f"{cls.__qualname__}State", fields, kw_only=True, forbid_unknown_fields=True
+            )
+            with contextlib.suppress(msgspec.ValidationError):
+                msgspec.convert({}, made)  # prepares the decoder (then fails: fields missing)
+            _STATE_TYPES[cls] = made
+        return _STATE_TYPES[cls]
 
 
 class StoredEventError(ValueError):
@@ -101,8 +118,11 @@ class TraineeRegister(Application[UUID]):
 EVENTS_TABLE = "traineeregister_events"
 
 
-def open_register(database: Database, pool_size: int) -> TraineeRegister:
-    """Connect the write side, sized to the thread executor that calls it."""
+def open_register(
+    database: Database, pool_size: int, *, create_tables: bool = True
+) -> TraineeRegister:
+    """Connect the write side, sized to the thread executor that calls it (creating its tables
+    when missing takes a lock that waits for every writer appending at the time)."""
     env = database.eventsourcing_env()
     env.update(
         {
@@ -112,6 +132,7 @@ def open_register(database: Database, pool_size: int) -> TraineeRegister:
             "POSTGRES_MAX_WAITING": "0",
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "5",
+            "CREATE_TABLE": "yes" if create_tables else "no",
             # No pre-ping and no aggregate cache: each costs more CPU per write (a round trip
             # per checkout; a deep copy per load) than it saves; failed writes are retried.
         }

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import asyncpg
+import msgspec
 
 from domain.rules import Partner, Register, School
 from domain.rules.cycles import known_cycle
 from domain.rules.formats import parse_date
 from domain.trainee import could_be_slug
+from projections.inline import Unique
 from projections.trainee_view import first_name_key
 
 STATUS_CONDITIONS = {
@@ -126,18 +128,22 @@ async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str])
     return Register(schools=schools, partners=partners)
 
 
-async def duplicate_trainees(
-    pool: asyncpg.Pool, provider_id: str, values: Mapping[str, object]
-) -> list[str]:
-    """Documents of the provider's trainees a new record duplicates (domain.md 2.10)."""
+DUPLICATES = (
+    "SELECT doc FROM trainees WHERE provider_id = $1 AND date_of_birth = $2"
+    " AND last_name_key = $3 AND start_cycle_year = $4 AND training_route = $5"
+    " AND (first_name_key = $6 OR email_key = $7) ORDER BY created_at, id"
+)
+"""The provider's trainees a new record duplicates (domain.md 2.10), by duplicate_keys."""
+
+
+def duplicate_keys(provider_id: str, values: Mapping[str, object]) -> tuple[object, ...] | None:
+    """The parameters of DUPLICATES for a new record; None when it can duplicate nothing.
+    The first five are the record's identity: two records can be duplicates only if they agree."""
     born = parse_date(values.get("date_of_birth"))
     cycle = known_cycle(parse_date(values.get("itt_start_date")))
     if born is None or cycle is None:
-        return []
-    rows = await pool.fetch(
-        "SELECT doc FROM trainees WHERE provider_id = $1 AND date_of_birth = $2"
-        " AND last_name_key = $3 AND start_cycle_year = $4 AND training_route = $5"
-        " AND (first_name_key = $6 OR email_key = $7) ORDER BY created_at, id",
+        return None
+    return (
         provider_id,
         born,
         str(values.get("last_name") or "").strip().lower(),
@@ -146,4 +152,23 @@ async def duplicate_trainees(
         first_name_key(str(values.get("first_names"))),
         str(values.get("email") or "").strip().lower(),
     )
-    return [r["doc"] for r in rows]
+
+
+async def duplicate_trainees(
+    pool: asyncpg.Pool, provider_id: str, values: Mapping[str, object]
+) -> list[str]:
+    """Documents of the provider's trainees a new record duplicates (domain.md 2.10)."""
+    keys = duplicate_keys(provider_id, values)
+    if keys is None:
+        return []
+    return [r["doc"] for r in await pool.fetch(DUPLICATES, *keys)]
+
+
+def duplicate_check(provider_id: str, values: Mapping[str, object]) -> Unique | None:
+    """The same check, to run again in the transaction that saves the new record, after a lock
+    on its identity: of two identical records saved at once, the second sees the first."""
+    keys = duplicate_keys(provider_id, values)
+    if keys is None:
+        return None
+    identity = msgspec.json.encode([str(k) for k in keys[:5]])
+    return Unique(identity=identity, query=DUPLICATES, args=keys)

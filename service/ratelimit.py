@@ -19,6 +19,7 @@ from datetime import date
 import asyncpg
 
 from service.accounts import Client, bearer, token_hash
+from service.outages import ANY_DATABASE_ERROR
 
 _HIT = """
 WITH now AS (SELECT extract(epoch FROM clock_timestamp()) AS s),
@@ -52,7 +53,8 @@ class Verdict:
     """The outcome of counting one request."""
 
     allowed: bool
-    retry_after: int
+    retry_after: int  # seconds to the next window
+    hits: int
     provider_id: str | None
     client: Client | None = None  # the token's client when the token is valid
     last_used_on: date | None = None
@@ -75,7 +77,7 @@ async def hit(
         _HIT, key, window, digest, timeout=timeout
     )  # an upsert with RETURNING always yields its one row
     client = Client(provider_id, ukprn, token_id) if provider_id is not None else None
-    return Verdict(hits <= limit, retry_after, provider_id, client, last_used_on)
+    return Verdict(hits <= limit, retry_after, hits, provider_id, client, last_used_on)
 
 
 async def sweep(pool: asyncpg.Pool, window: int, every: float) -> None:
@@ -84,5 +86,5 @@ async def sweep(pool: asyncpg.Pool, window: int, every: float) -> None:
         await asyncio.sleep(every)
         try:
             await pool.execute(_SWEEP, window)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        except ANY_DATABASE_ERROR:
             continue  # the database is away; try again next time

@@ -13,6 +13,7 @@ from litestar.params import FromPath
 from domain.errors import ValidationFailed
 from domain.rules.submission import SubmissionFailed
 from domain.values import ProviderRef
+from projections.inline import Duplicated
 from service import commands
 from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.filters import parse_filter
@@ -116,6 +117,8 @@ class TraineesController(Controller):
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
         except SubmissionFailed as failed:
             raise submission_invalid(failed.sections) from None
+        except Duplicated as duplicated:  # an identical create was saved meanwhile
+            raise duplicate_trainee(duplicated.found, caller) from None
         return json({"data": caller.version.render(written.document)}, 201, etag(written.version))
 
     @route("/{trainee_id:str}", http_method=["PUT", "PATCH"])

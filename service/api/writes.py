@@ -4,21 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import random
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from domain.errors import ConcurrentChange
 from service.api.context import AnyRequest
 from service.api.responses import ApiError
 
 T = TypeVar("T")
+ATTEMPTS = 10
+"""How many times a write without If-Match is decided before a lost race is answered 409."""
 
 
 async def in_executor(request: AnyRequest, fn: Callable[..., T], /, **kwargs: Any) -> T:
     """Run a write use case on the executor sized to the write pool."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(
-        request.app.state.executor, functools.partial(fn, request.app.state.register, **kwargs)
+        request.app.state.executor,
+        functools.partial(retried, fn, request.app.state.register, **kwargs),
     )
+
+
+def retried(fn: Callable[..., T], register: Any, /, **kwargs: Any) -> T:
+    """Run a use case (load, decide, save); when another write saved first and the client did
+    not send If-Match, run it again on the new state: only a stale If-Match is a conflict."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return fn(register, **kwargs)
+        except ConcurrentChange:
+            if kwargs.get("expected_version") is not None or attempt == ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0, 0.002 * attempt))  # spreads the racers apart
+    raise AssertionError("unreachable")
 
 
 def etag(version: int) -> dict[str, str]:

@@ -45,11 +45,13 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild every read model from the events; --verify compares instead of switching."""
-    from projections.rebuild import rebuild
+    from projections.rebuild import has_events_table, rebuild
     from service.eventstore import open_register
 
     database = database_for(settings)
-    register = open_register(database, 1)  # creates the events table on a new database
+    # creates the events table on a new database; a verify of a served one waits for no writer
+    fresh = not asyncio.run(has_events_table(database.url))
+    register = open_register(database, 1, create_tables=fresh or not args.verify)
     mapper = register.mapper
     register.close()
     report = asyncio.run(

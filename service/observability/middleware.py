@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import asyncpg
 import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
@@ -20,6 +19,7 @@ from service import ratelimit
 from service.config import Settings
 from service.observability.logs import ACCESS
 from service.observability.metrics import Metrics
+from service.outages import ANY_DATABASE_ERROR
 from service.usage import VersionUsage
 from service.versions import VERSIONS, ApiVersion
 from service.versions.retirement import retirements
@@ -80,6 +80,12 @@ def too_large_body(limit: int) -> bytes:
     )
 
 
+def policy_header(limit: int, window: int) -> bytes:
+    """The RateLimit-Policy field (IETF httpapi RateLimit header fields draft): one policy,
+    `limit` requests (quota units) per `window` seconds."""
+    return f'"default";q={limit};w={window}'.encode()
+
+
 class Edge:
     """ASGI middleware in front of the application."""
 
@@ -95,6 +101,7 @@ class Edge:
         self.settings = settings
         self.metrics = metrics
         self.too_large = too_large_body(settings.max_body_bytes)
+        self.policy = policy_header(settings.rate_limit, settings.rate_limit_window)
         self.versions = versions
         self.usage = usage
         self.retired = {
@@ -111,6 +118,7 @@ class Edge:
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = rid
         status = 500
+        limited = scope["path"].startswith("/api")
         version = version_of(scope["path"], self.versions)
         retired = self.retired.get(version, ())
 
@@ -118,8 +126,14 @@ class Edge:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", ()))
-                message["headers"] = [*headers, (b"x-request-id", rid.encode()), *retired]
+                headers = [
+                    *message.get("headers", ()),
+                    (b"x-request-id", rid.encode()),
+                    *retired,
+                ]
+                if limited:
+                    headers += self._limit_headers(state.get("rate_limit"))
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -139,6 +153,7 @@ class Edge:
         if verdict is None:
             return False
         state["provider_id"] = verdict.provider_id
+        state["rate_limit"] = verdict
         state["authenticated"] = (verdict.client, verdict.last_used_on)
         if verdict.allowed:
             return False
@@ -158,9 +173,19 @@ class Edge:
             return await ratelimit.hit(
                 pool, key, digest, s.rate_limit, s.rate_limit_window, s.db_timeout
             )
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except ANY_DATABASE_ERROR as exc:
             log.warning("rate limit not checked", extra={"error": type(exc).__name__})
             return None
+
+    def _limit_headers(self, verdict: ratelimit.Verdict | None) -> list[tuple[bytes, bytes]]:
+        """RateLimit-Policy always; RateLimit (quota left, seconds to the next window) when
+        the request was counted (not when the database could not count it)."""
+        headers = [(b"ratelimit-policy", self.policy)]
+        if verdict is not None:
+            left = max(0, self.settings.rate_limit - verdict.hits)
+            value = f'"default";r={left};t={verdict.retry_after}'
+            headers.append((b"ratelimit", value.encode()))
+        return headers
 
     def _record(
         self, scope: Scope, state: dict[str, Any], rid: str, status: int, seconds: float

@@ -5,22 +5,21 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import asyncpg
 from litestar import Response, get
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from service.api.context import AnyRequest
 from service.api.responses import json
 from service.observability.state import DatabaseState, database_state
+from service.outages import ANY_DATABASE_ERROR
 
 log = logging.getLogger("trainees.probes")
-UNREACHABLE = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 async def _state(request: AnyRequest) -> DatabaseState | None:
     try:
         return await database_state(request.app.state.read_pool)
-    except UNREACHABLE as exc:
+    except ANY_DATABASE_ERROR as exc:
         log.warning("database state not read", extra={"error": type(exc).__name__})
         return None
 

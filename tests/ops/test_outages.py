@@ -194,3 +194,66 @@ def test_an_invalid_setting_stops_the_service_with_its_name(database):
     env = environment(DATABASE_URL=database.url, TRAINEES_DB_TIMEOUT="0")
     result = trainees("serve", env=env, check=False)
     assert result.returncode == 2 and "TRAINEES_DB_TIMEOUT" in result.stderr, result.stderr
+
+
+def test_killing_the_database_again_and_again_under_load_never_answers_500(own_postgres, serve):
+    url = own_postgres.database.url
+    asyncio.run(migrate(url))
+    headers = token_for(url)
+    server = serve(
+        DATABASE_URL=url,
+        TRAINEES_DB_TIMEOUT="0.5",
+        TRAINEES_WRITE_TIMEOUT="2",
+        TRAINEES_WRITE_POOL_SIZE="2",
+        TRAINEES_RATE_LIMIT="1000000",
+    )
+    http = httpx.Client(base_url=server.url, headers=headers, timeout=30)
+    slug = http.post(f"{V}/trainees", json={"data": trainee()}).json()["data"]["trainee_id"]
+    keys = iter(range(1_000_000))
+    requests: list[Callable[[], httpx.Response]] = [
+        lambda: http.get(f"{V}/info"),
+        lambda: http.get(f"{V}/trainees/{slug}"),
+        lambda: http.get(f"{V}/trainees"),
+        lambda: http.post(f"{V}/trainees", json={"data": trainee()}),
+        lambda: http.patch(f"{V}/trainees/{slug}", json={"data": {"middle_names": "Kay"}}),
+        lambda: http.post(
+            f"{V}/trainees/{slug}/placements",
+            json={"data": {"urn": "123456", "name": "Oak School"}},
+            headers={"Idempotency-Key": f"outage-{next(keys)}"},
+        ),
+        lambda: http.get("/readyz"),
+    ]
+    answers: list[httpx.Response] = []
+    stop = threading.Event()
+
+    def load(offset: int) -> None:
+        n = offset
+        while not stop.is_set():
+            answers.append(requests[n % len(requests)]())
+            n += 1
+
+    workers = [threading.Thread(target=load, args=(i,)) for i in range(len(requests))]
+    for worker in workers:
+        worker.start()
+    try:
+        for _ in range(3):
+            time.sleep(1.5)
+            own_postgres.kill()
+            time.sleep(1)
+            own_postgres.start()
+            until(lambda: http.get("/readyz").status_code == 200)
+        time.sleep(1.5)
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=60)
+    statuses = [a.status_code for a in answers]
+    assert 500 not in statuses
+    assert set(statuses) <= {200, 201, 503}, sorted(set(statuses))
+    assert 503 in statuses and statuses.count(200) > 0
+    for answer in answers:
+        if answer.status_code == 503 and answer.url.path != "/readyz":
+            assert answer.json() == UNAVAILABLE
+    assert server.stop() == 0
+    output = server.text()
+    assert "Traceback" not in output and '"status":500' not in output

@@ -34,6 +34,31 @@ async def test_a_token_over_the_limit_is_told_to_retry_later(open_app, provider)
     assert refused.headers["x-request-id"]
 
 
+async def test_every_api_answer_states_the_policy_and_what_is_left_of_it(open_app, provider):
+    app = await open_app(rate_limit=3, rate_limit_window=60)
+    await fresh_window(60)
+    answers = [
+        await app.get(f"{V}/info", headers=provider.headers),
+        await app.get(f"{V}/trainees/nobody", headers=provider.headers),
+        await app.post(f"{V}/trainees", json={"data": {}}, headers=provider.headers),
+        await app.get(f"{V}/info", headers=provider.headers),
+    ]
+    assert [a.status_code for a in answers] == [200, 404, 422, 429]
+    assert {a.headers["ratelimit-policy"] for a in answers} == {'"default";q=3;w=60'}
+    remaining = []
+    for answer in answers:
+        name, r, t = answer.headers["ratelimit"].split(";")
+        assert name == '"default"' and r.startswith("r=") and t.startswith("t=")
+        remaining.append(int(r[2:]))
+        assert 1 <= int(t[2:]) <= 60
+    assert remaining == [2, 1, 0, 0]
+    assert (
+        answers[-1].headers["ratelimit"].split(";")[2] == "t=" + answers[-1].headers["retry-after"]
+    )
+    unlimited = await app.get("/healthz")
+    assert "ratelimit" not in unlimited.headers and "ratelimit-policy" not in unlimited.headers
+
+
 async def test_tokens_are_limited_separately_and_requests_without_one_by_address(
     open_app, provider, other_provider, database
 ):

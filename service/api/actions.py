@@ -13,7 +13,13 @@ from domain.errors import ValidationFailed
 from service import lifecycle
 from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.requests import ACTION_INPUTS, checked
-from service.api.responses import ApiError, json, not_found, unprocessable
+from service.api.responses import (
+    TRAINEE_NOT_FOUND,
+    ApiError,
+    json,
+    not_found,
+    unprocessable,
+)
 from service.api.writes import etag, in_executor
 from service.clock import today
 from service.commands import Written
@@ -40,7 +46,7 @@ async def _transition(
         if missing.status == 422 and endpoint in LOADED_FIRST:
             pool = request.app.state.read_pool
             if await trainee_document(pool, caller.client.provider_id, trainee_id) is None:
-                raise not_found("Trainee(s) not found") from None
+                raise not_found(TRAINEE_NOT_FOUND) from None
         raise
     try:
         sent = checked(data, ACTION_INPUTS[endpoint])

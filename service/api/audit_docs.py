@@ -11,8 +11,14 @@ import msgspec
 import yaml
 from litestar import Controller, Response, get
 
-from service.api.docs import STYLE
 from service.audit.openapi import document
+
+STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}
+code,td.f{font-family:ui-monospace,monospace}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+details{margin:.75rem 0;border-left:4px solid #1d70b8;padding-left:.75rem}summary{cursor:pointer}
+.m{font-weight:700;display:inline-block;width:4.5rem}nav a{margin-right:1rem}"""
 
 
 def _type(schema: dict[str, Any]) -> str:

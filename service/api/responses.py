@@ -65,6 +65,10 @@ UNAUTHORIZED = ApiError(401, {"error": "Unauthorized"})
 STATE_TRANSITION = ApiError(422, errors("StateTransitionError", STATE_TRANSITION_MESSAGE))
 
 
+TRAINEE_NOT_FOUND = "Trainee(s) not found"
+NO_TRAINEES = "No trainees found"
+DUPLICATE_TRAINEE = "This trainee is already in Register"
+DUPLICATE_DEGREE = "This is a duplicate degree"
 MISSING_DATA = "Param is missing or the value is empty or invalid: data"
 
 

@@ -14,7 +14,14 @@ from domain.rules.switches import Switch
 from service import subresources
 from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.requests import DegreeInput, PlacementInput, checked
-from service.api.responses import ApiError, errors, json, not_found
+from service.api.responses import (
+    DUPLICATE_DEGREE,
+    TRAINEE_NOT_FOUND,
+    ApiError,
+    errors,
+    json,
+    not_found,
+)
 from service.api.writes import etag, in_executor
 from service.clock import today
 from service.queries import register_entries, trainee_document
@@ -31,7 +38,7 @@ async def _items(request: AnyRequest, caller: Caller, trainee_id: str, kind: str
         request.app.state.read_pool, caller.client.provider_id, trainee_id
     )
     if found is None:
-        raise not_found("Trainee(s) not found")
+        raise not_found(TRAINEE_NOT_FOUND)
     items: list[Any] = msgspec.json.decode(found[0])[kind]
     return items
 
@@ -62,7 +69,7 @@ async def _write(request: AnyRequest, caller: Caller, use_case: Any, status: int
             **kw,
         )
     except DuplicateDegree as duplicate:
-        body = {**errors("Conflict", "This is a duplicate degree"), "data": duplicate.matches}
+        body = {**errors("Conflict", DUPLICATE_DEGREE), "data": duplicate.matches}
         raise ApiError(409, body) from None
     data = (
         change.item if change.item is not None else caller.version.render(change.trainee.document)

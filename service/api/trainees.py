@@ -19,6 +19,9 @@ from service.api.context import AnyRequest, Caller, data_of, provide_caller
 from service.api.filters import parse_filter
 from service.api.requests import fields_of, trainee_input
 from service.api.responses import (
+    DUPLICATE_TRAINEE,
+    NO_TRAINEES,
+    TRAINEE_NOT_FOUND,
     ApiError,
     counted,
     errors,
@@ -51,12 +54,12 @@ class TraineesController(Controller):
         query = {k: request.query_params.getall(k) for k in request.query_params}
         f = parse_filter(query, today())
         if f.per_page == 0 or f.offset > INT64_MAX:  # a page no database could reach is empty
-            raise not_found("No trainees found")
+            raise not_found(NO_TRAINEES)
         page = await trainee_page(
             request.app.state.read_pool, caller.client.provider_id, f, today()
         )
         if not page.documents:
-            raise not_found("No trainees found")
+            raise not_found(NO_TRAINEES)
         meta = {
             "current_page": f.page,
             "total_pages": math.ceil(page.total / f.per_page),
@@ -78,7 +81,7 @@ class TraineesController(Controller):
             request.app.state.read_pool, caller.client.provider_id, trainee_id
         )
         if found is None:
-            raise not_found("Trainee(s) not found")
+            raise not_found(TRAINEE_NOT_FOUND)
         doc, version = found
         if caller.version.is_head:
             return raw_json(doc.encode(), headers=etag(version))
@@ -169,7 +172,7 @@ def mentioned(
 
 def duplicate_trainee(documents: list[str], caller: Caller) -> ApiError:
     """409 listing the provider's trainees the new one duplicates, in the caller's version."""
-    body = errors("Conflict", "This trainee is already in Register")
+    body = errors("Conflict", DUPLICATE_TRAINEE)
     body["data"] = [caller.version.render(msgspec.json.decode(doc)) for doc in documents]
     return ApiError(409, body)
 

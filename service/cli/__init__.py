@@ -9,12 +9,32 @@ import warnings
 import asyncpg
 
 from service import accounts
-from service.cli import admin, audit, bench, lifecycle, records, reference_data, versions, worker
+from service.cli import (
+    admin,
+    audit,
+    bench,
+    lifecycle,
+    records,
+    reference_data,
+    sandbox,
+    versions,
+    worker,
+)
 from service.config import SettingError, Settings
 
 warnings.filterwarnings("ignore", module="platformdirs")
 
-COMMAND_MODULES = (admin, records, lifecycle, worker, reference_data, versions, bench, audit)
+COMMAND_MODULES = (
+    admin,
+    records,
+    lifecycle,
+    worker,
+    reference_data,
+    versions,
+    sandbox,
+    bench,
+    audit,
+)
 """Each module adds its commands to the parser with register(subparsers)."""
 
 

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 from service import accounts
-from service.cli.common import database_for, with_conn
+from service.cli.common import database_for, wait_for_database, with_conn
 from service.config import Settings
 from service.database import resolve, stop_embedded
 from service.schema import migrate
@@ -29,6 +29,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         else "PostgreSQL at " + database.host
     )
     print(f"trainees: serving http://{args.host}:{args.port} ({where})", flush=True)
+    if args.sandbox or not settings.database_url:
+        from service.cli.sandbox import announce
+
+        local = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        announce(database, f"http://{local}:{args.port}", only_if_empty=not args.sandbox)
     # uvicorn re-raises SIGTERM after a graceful shutdown; exit normally instead, so that
     # exit handlers run (they stop the embedded PostgreSQL server).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -46,6 +51,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Apply pending schema migrations."""
     database = resolve(settings.database_url, settings.data_dir)
+    if args.wait:
+        wait_for_database(database, args.wait)
     applied = asyncio.run(migrate(database.url))
     print("applied: " + ", ".join(applied) if applied else "schema is up to date")
     return 0
@@ -106,8 +113,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve.add_argument("--host", default=os.environ.get("TRAINEES_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("TRAINEES_PORT", "8000")))
+    serve.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="create the sandbox provider and print a token for it, even with DATABASE_URL set"
+        " or providers registered (without: only on the embedded default's empty register)",
+    )
     serve.set_defaults(run=cmd_serve)
-    sub.add_parser("migrate", help=cmd_migrate.__doc__).set_defaults(run=cmd_migrate)
+    migrate_ = sub.add_parser("migrate", help=cmd_migrate.__doc__)
+    migrate_.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="wait up to SECONDS for the database to accept connections first",
+    )
+    migrate_.set_defaults(run=cmd_migrate)
     providers = sub.add_parser("providers", help="manage training providers").add_subparsers(
         dest="action", required=True
     )

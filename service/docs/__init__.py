@@ -1,0 +1,1 @@
+"""The developers' documentation of every served version, generated from the code."""

@@ -43,8 +43,8 @@ _SLUGS = (
     " WHERE trainee_id = ANY($1::uuid[]) AND trainee_slug IS NOT NULL"
     " ORDER BY trainee_id, notification_id"
 )
-_TRACKED = "SELECT position FROM projection_state WHERE name = $1 FOR UPDATE"
-_TRACK = (
+TRACKED = "SELECT position FROM projection_state WHERE name = $1 FOR UPDATE"
+TRACK = (
     "INSERT INTO projection_state (name, position, rebuilt_at) VALUES ($1, $2, $3)"
     " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position,"
     " rebuilt_at = coalesce(EXCLUDED.rebuilt_at, projection_state.rebuilt_at)"
@@ -98,13 +98,13 @@ async def apply_batch(
 async def step(conn: asyncpg.Connection, mapper: Mapper[UUID], limit: int) -> int:
     """Apply the next batch and its tracking position in one transaction; events applied."""
     async with conn.transaction():
-        position = await conn.fetchval(_TRACKED, NAME)
+        position = await conn.fetchval(TRACKED, NAME)
         if position is None:
             position = 0
-            await conn.execute(_TRACK, NAME, 0, None)
+            await conn.execute(TRACK, NAME, 0, None)
         new, applied = await apply_batch(conn, mapper, TABLE, position, limit)
         if applied:
-            await conn.execute(_TRACK, NAME, new, None)
+            await conn.execute(TRACK, NAME, new, None)
         return applied
 
 
@@ -135,7 +135,7 @@ async def rebuild(
             done += applied
             progress(done)
         async with conn.transaction():
-            await conn.fetchval(_TRACKED, NAME)  # the worker waits from here to the commit
+            await conn.fetchval(TRACKED, NAME)  # the worker waits from here to the commit
             applied = 1
             while applied:
                 position, applied = await apply_batch(conn, mapper, FRESH, position, batch_size)
@@ -143,7 +143,7 @@ async def rebuild(
             await conn.execute(f"ALTER TABLE {TABLE} RENAME TO {OLD}")
             await conn.execute(f"ALTER TABLE {FRESH} RENAME TO {TABLE}")
             await conn.execute(f"DROP TABLE {OLD}")
-            await conn.execute(_TRACK, NAME, position, datetime.now(UTC))
+            await conn.execute(TRACK, NAME, position, datetime.now(UTC))
     finally:
         await conn.close()
     return Rebuilt(events=done, position=position, seconds=time.perf_counter() - started)

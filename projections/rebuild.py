@@ -8,12 +8,14 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from projections import audit_log
 from projections.trainee_view import COLUMNS, row_aad, trainee_row
 from service.keyring import Keyring, load_hash_key, load_keys, open_sealed
 
@@ -32,17 +34,21 @@ class RebuildReport:
     position: int
     differences: int | None
     switched: bool
+    audit_events: int | None = None  # the audit_log's rows, rebuilt from the same decoding
 
 
 class Folder:
     """Folds events sorted by (aggregate, version) into read-model rows, one per aggregate,
-    carrying the aggregate in progress from one batch to the next."""
+    carrying the aggregate in progress from one batch to the next. With `audit`, records of
+    (originator_id, originator_version, topic, state, notification_id) also give each
+    event's audit-log row from the same decoding (taken with `audit_rows`)."""
 
-    def __init__(self, mapper: Mapper[UUID]) -> None:
+    def __init__(self, mapper: Mapper[UUID], audit: bool = False) -> None:
         self.mapper = mapper
         self.keyring = keyring_of(mapper)
         self.aggregate: Any = None
         self.current: Any = None
+        self.audit: list[tuple[Any, ...]] | None = [] if audit else None
 
     def feed(self, records: Iterable[Any]) -> list[tuple[Any, ...]]:
         """The rows of the aggregates these events complete."""
@@ -55,7 +61,14 @@ class Folder:
                 self.aggregate, self.current = None, record[0]
             event = to_domain_event(StoredEvent(record[0], record[1], record[2], bytes(record[3])))
             self.aggregate = event.mutate(self.aggregate)  # type: ignore[attr-defined]
+            if self.audit is not None:  # the slug is the Registered event's, as the worker's
+                self.audit.append(audit_log.audit_row(record[4], event, self.aggregate.slug))
         return done
+
+    def audit_rows(self) -> list[tuple[Any, ...]]:
+        """The audit-log rows of the events fed since the last call."""
+        rows, self.audit = self.audit or [], [] if self.audit is not None else None
+        return rows
 
     def finish(self) -> list[tuple[Any, ...]]:
         """The row of the last aggregate."""
@@ -92,22 +105,23 @@ def ranges(parts: int) -> list[tuple[UUID | None, UUID | None]]:
 
 async def _replay_range(
     dsn: str, mapper: Mapper[UUID], high: int, bounds: tuple[UUID | None, UUID | None],
-    batch_size: int,
+    batch_size: int, audit: bool = False,
 ) -> int:  # fmt: skip
     """Replay the events up to `high` of the aggregates in one id range, in batches: while one
-    batch of rows is copied into the fresh table (on a second connection), the next is folded."""
+    batch of rows is copied into the fresh table (on a second connection), the next is folded;
+    with `audit`, each event's audit-log row goes into the audit log's fresh table too."""
     low, top = bounds
     where = "notification_id <= $1 AND ($2::uuid IS NULL OR originator_id >= $2)"
     where += " AND ($3::uuid IS NULL OR originator_id < $3)"
     done = 0
-    folder = Folder(mapper)
+    folder = Folder(mapper, audit)
     reader, writer = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
     copying: asyncio.Task[int] | None = None
     try:
         async with reader.transaction(isolation="repeatable_read", readonly=True):
             cursor = await reader.cursor(
-                f"SELECT originator_id, originator_version, topic, state FROM {EVENTS} "
-                f"WHERE {where} ORDER BY originator_id, originator_version",
+                f"SELECT originator_id, originator_version, topic, state, notification_id"
+                f" FROM {EVENTS} WHERE {where} ORDER BY originator_id, originator_version",
                 high, low, top,
             )  # fmt: skip
             while records := await cursor.fetch(batch_size):
@@ -117,10 +131,10 @@ async def _replay_range(
                 _count(len(records))
                 if copying is not None:
                     await copying
-                copying = asyncio.create_task(_copy(writer, rows))
+                copying = asyncio.create_task(_copy(writer, rows, folder.audit_rows()))
         if copying is not None:
             await copying
-        await _copy(writer, folder.finish())
+        await _copy(writer, folder.finish(), folder.audit_rows())
     finally:
         await reader.close()
         await writer.close()
@@ -133,7 +147,7 @@ def _replay_range_in_process(*args: Any) -> int:
 
 async def _replay_all(
     dsn: str, mapper: Mapper[UUID], high: int, total: int, batch_size: int,
-    progress: Progress, workers: int,
+    progress: Progress, workers: int, audit: bool,
 ) -> int:  # fmt: skip
     """Replay events up to `high` into the fresh table with `workers` processes, each taking
     one range of aggregate ids (the events of an aggregate never cross ranges)."""
@@ -143,7 +157,7 @@ async def _replay_all(
                              initargs=(counter,)) as pool:  # fmt: skip
         futures = [
             asyncio.wrap_future(
-                pool.submit(_replay_range_in_process, dsn, mapper, high, bounds, batch_size)
+                pool.submit(_replay_range_in_process, dsn, mapper, high, bounds, batch_size, audit)
             )
             for bounds in ranges(workers)
         ]
@@ -154,9 +168,11 @@ async def _replay_all(
         return sum(f.result() for f in futures)
 
 
-async def _copy(conn: asyncpg.Connection, rows: list[Any]) -> int:
+async def _copy(conn: asyncpg.Connection, rows: list[Any], audit: list[Any] = []) -> int:  # noqa: B006
     if rows:
         await conn.copy_records_to_table(FRESH, records=rows, columns=COLUMNS)
+    if audit:
+        await conn.copy_records_to_table(audit_log.FRESH, records=audit, columns=audit_log.COLUMNS)
     return len(rows)
 
 
@@ -219,6 +235,22 @@ async def _differences(conn: asyncpg.Connection, keyring: Keyring) -> int:
     return count
 
 
+async def _audit_catch_up(conn: asyncpg.Connection, mapper: Mapper[UUID], after: int) -> int:
+    """Append the audit rows of the events after `after` to the fresh audit log: its position."""
+    applied = 1
+    while applied:
+        after, applied = await audit_log.apply_batch(conn, mapper, audit_log.FRESH, after, 5000)
+    return after
+
+
+async def _switch_audit_log(conn: asyncpg.Connection, position: int) -> None:
+    """Swap the fresh audit log in (the worker waits on its tracking row until the commit)."""
+    await conn.execute(f"ALTER TABLE {audit_log.TABLE} RENAME TO {audit_log.OLD}")
+    await conn.execute(f"ALTER TABLE {audit_log.FRESH} RENAME TO {audit_log.TABLE}")
+    await conn.execute(f"DROP TABLE {audit_log.OLD}")
+    await conn.execute(audit_log.TRACK, audit_log.NAME, position, datetime.now(UTC))
+
+
 async def rebuild(
     dsn: str,
     mapper: Mapper[UUID],
@@ -228,20 +260,25 @@ async def rebuild(
     workers: int = 2,
     progress: Progress = lambda done, total: None,
 ) -> RebuildReport:
-    """Replay every event into a fresh table; switch reads to it unless only verifying."""
+    """Replay every event into a fresh table; switch reads to it unless only verifying. When
+    switching, the audit log is rebuilt from the same replay (each event decoded once) and
+    swapped in with it."""
     started = time.perf_counter()
+    audit = not verify
     conn = await asyncpg.connect(dsn)
     try:
         await load_hash_key(conn, keyring_of(mapper))  # before the mapper goes to the workers
-        await conn.execute(f"DROP TABLE IF EXISTS {FRESH}")
-        await conn.execute(f"CREATE TABLE {FRESH} (LIKE {LIVE} INCLUDING ALL)")
+        fresh = [FRESH, audit_log.FRESH] if audit else [FRESH]
+        for table, like in zip(fresh, [LIVE, audit_log.TABLE], strict=False):
+            await conn.execute(f"DROP TABLE IF EXISTS {table}")
+            await conn.execute(f"CREATE TABLE {table} (LIKE {like} INCLUDING ALL)")
         high = await conn.fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS}")
         total = await conn.fetchval(
             f"SELECT count(*) FROM {EVENTS} WHERE notification_id <= $1", high
         )
-        events = await _replay_all(dsn, mapper, high, total, batch_size, progress, workers)
+        events = await _replay_all(dsn, mapper, high, total, batch_size, progress, workers, audit)
         position = await _catch_up(conn, mapper, high)
-        differences = None
+        differences = audit_rows = None
         if verify:
             # One snapshot of the events and of the live rows, which are committed in the same
             # transactions as their events: they agree with each other, and no writer waits.
@@ -250,6 +287,7 @@ async def rebuild(
                 differences = await _differences(conn, keyring_of(mapper))
             await conn.execute(f"DROP TABLE IF EXISTS {FRESH}")
         else:
+            audited = await _audit_catch_up(conn, mapper, high)
             async with conn.transaction():
                 # Writers take this lock to append events, so nothing is written while we switch.
                 await conn.execute(f"LOCK TABLE {EVENTS} IN EXCLUSIVE MODE")
@@ -265,6 +303,10 @@ async def rebuild(
                     LIVE,
                     position,
                 )
+                await conn.fetchval(audit_log.TRACKED, audit_log.NAME)  # the worker waits
+                audited = await _audit_catch_up(conn, mapper, audited)
+                await _switch_audit_log(conn, audited)
+            audit_rows = await conn.fetchval(f"SELECT count(*) FROM {audit_log.TABLE}")
         count = await conn.fetchval(f"SELECT count(*) FROM {LIVE}")
     finally:
         await conn.close()
@@ -275,6 +317,7 @@ async def rebuild(
         position=position,
         differences=differences,
         switched=not verify,
+        audit_events=audit_rows,
     )
 
 

@@ -126,30 +126,48 @@ def _items(value: Any, key: str) -> dict[str, Any]:
     return {str(item.get(key)): item for item in value or () if isinstance(item, dict)}
 
 
+_ABSENT: Any = object()
+
+
+def _list_changes(name: str, old: Any, new: Any, key: str, out: dict[str, Any]) -> None:
+    """Placements or degrees compared item by item (`<name>.<id>.<field>`)."""
+    olds, news = _items(old, key), _items(new, key)
+    for item in [*news, *(i for i in olds if i not in news)]:
+        a, b = olds.get(item), news.get(item)
+        if a is None or b is None:
+            out[f"{name}.{item}"] = {"from": a, "to": b}
+            continue
+        for field in b:
+            if field != "updated_at" and a.get(field) != b.get(field):
+                out[f"{name}.{item}.{field}"] = {"from": a.get(field), "to": b.get(field)}
+
+
 def changes(
     before: Mapping[str, Any], after: Mapping[str, Any], version: ApiVersion
 ) -> dict[str, Any]:
     """What differs between two rendered documents, field by field, as {"from", "to"};
     placements and degrees are compared item by item (`placements.<id>.<field>`)."""
-    skipped = {version.wire_name("updated_at")}
+    skipped = version.wire_name("updated_at")
     out: dict[str, Any] = {}
-    for name in [*after, *(k for k in before if k not in after)]:
-        old, new = before.get(name), after.get(name)
-        if name in skipped or old == new:
+    # Most events change a field or two of a hundred: compare values first (identity, then
+    # equality, both in C) and look closer only at the ones that differ.
+    differing = [
+        (name, new)
+        for name, new in after.items()
+        if (old := before.get(name, _ABSENT)) is not new and old != new
+    ]
+    gone = before.keys() - after.keys()
+    if gone:  # in the order of `before`
+        differing += [(name, None) for name in before if name in gone]
+    for name, new in differing:
+        old = before.get(name)
+        if name == skipped or old == new:  # a field now missing that was None
             continue
         key = _LISTS.get(name) if isinstance(new or old, list) else None
         if key is None:
             out[name] = {"from": old, "to": new}
-            continue
-        olds, news = _items(old, key), _items(new, key)
-        for item in [*news, *(i for i in olds if i not in news)]:
-            a, b = olds.get(item), news.get(item)
-            if a is None or b is None:
-                out[f"{name}.{item}"] = {"from": a, "to": b}
-                continue
-            for field in b:
-                if field != "updated_at" and a.get(field) != b.get(field):
-                    out[f"{name}.{item}.{field}"] = {"from": a.get(field), "to": b.get(field)}
+        else:
+            _list_changes(name, old, new, key, out)
     return out
 
 

@@ -25,6 +25,8 @@ V = f"/api/{HEAD.name}"
 BARE = lua.Scenario("GET /bench/bare/{id}", "GET", "/bench/bare/" + lua.ID)
 ONE = lua.Scenario(f"GET {V}/trainees/{{id}}", "GET", f"{V}/trainees/" + lua.ID)
 PAGE = lua.Scenario(f"GET {V}/trainees (page of 50)", "GET", f"{V}/trainees")
+BARE_PAGE = lua.Scenario("GET /bench/bare/page/{id} (the same 50)", "GET",
+                         "/bench/bare/page/" + lua.ID)  # fmt: skip
 
 
 def create(today: date) -> lua.Scenario:
@@ -94,15 +96,18 @@ def http_rows(database: Database, postmaster: int | None, seeded: Seeded,
     rows: list[Row] = []
     with server.serving(database, workers, folder / "server.log") as srv:
         drive = Driver(srv, postmaster, folder, seconds, say)
-        for scenario in (BARE, ONE, create(today)):
+        for scenario in (BARE, ONE, BARE_PAGE, create(today)):
             drive.run(scenario, reads, levels[-1], seconds=2)  # warm-up, not recorded
         warm = srv.rss_mb()
         for c in levels:
             bare = drive.run(BARE, reads, c)
             rows.append(measures.read_row(BARE.title, c, bare, None))
-            for scenario in (ONE, PAGE):
-                load = drive.run(scenario, reads, c)
-                rows.append(measures.read_row(scenario.title, c, load, bare))
+            load = drive.run(ONE, reads, c)
+            rows.append(measures.read_row(ONE.title, c, load, bare))
+            bare_page = drive.run(BARE_PAGE, reads, c)
+            rows.append(measures.read_row(BARE_PAGE.title, c, bare_page, None))
+            load = drive.run(PAGE, reads, c)
+            rows.append(measures.read_row(PAGE.title, c, load, bare_page, "bare page"))
         for n, c in enumerate(levels):
             mine = shuffled[n :: len(levels)]  # trainees no other run defers
             for scenario, pairs in ((create(today), reads), (defer(today), mine)):

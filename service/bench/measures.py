@@ -5,12 +5,14 @@ from __future__ import annotations
 import statistics
 
 from service.bench.limit import Timed
-from service.bench.offline import Rebuilt
+from service.bench.offline import Rebuilt, Writes
 from service.bench.report import Row
 from service.bench.wrk import Load
 
-WRITE_SHARE, READ_SHARE, REBUILD_RATE, WRITE_P99_MS, FLAT = 0.5, 0.6, 50_000, 50.0, 1.25
-VERIFY_RATE = 100_000
+WRITE_SHARE, READ_SHARE, PAGE_SHARE, WRITE_P99_MS, FLAT = 0.25, 0.8, 0.6, 50.0, 1.25
+DEFER_SHARE = 0.3
+REBUILD_RATE = VERIFY_RATE = 100_000  # events/s; the rebuild's --verify at least as fast
+CONCURRENT_WRITE_P99_MS = 100.0  # a write while a rebuild or a verification runs
 TARGET_CLIENTS = 16
 
 
@@ -29,20 +31,26 @@ def write_row(name: str, clients: int, load: Load, limit: Timed) -> Row:
               p50_ms=load.p50_ms, p99_ms=load.p99_ms, cpu_ms=load.cpu_ms, db_cpu_ms=load.db_cpu_ms,
               errors=load.errors, ratio=ratio, ratio_to="limit")  # fmt: skip
     if clients >= TARGET_CLIENTS:
-        row.target = f">={WRITE_SHARE:.2f}x limit, p99<{WRITE_P99_MS:.0f}ms"
-        row.met = ratio >= WRITE_SHARE and load.p99_ms < WRITE_P99_MS and not load.errors
+        share = DEFER_SHARE if "/defer" in name else WRITE_SHARE
+        row.target = f">={share:.2f}x limit, p99<{WRITE_P99_MS:.0f}ms"
+        row.met = ratio >= share and load.p99_ms < WRITE_P99_MS and not load.errors
     return row
 
 
-def read_row(name: str, clients: int, load: Load, bare: Load | None) -> Row:
-    """A read endpoint against the bare endpoint at the same concurrency (None: it is the bare)."""
+def read_row(
+    name: str, clients: int, load: Load, bare: Load | None, bare_name: str = "bare"
+) -> Row:
+    """A read endpoint against its bare endpoint at the same concurrency (None: it is a bare
+    one); the one-trainee read must reach its share at every concurrency, the page at 16."""
     row = Row(group="reads", name=name, clients=clients, value=load.rate, unit="req/s",
               p50_ms=load.p50_ms, p99_ms=load.p99_ms, cpu_ms=load.cpu_ms,
               db_cpu_ms=load.db_cpu_ms, errors=load.errors)  # fmt: skip
     if bare is not None:
-        row.ratio, row.ratio_to = (load.rate / bare.rate if bare.rate else 0.0), "bare"
-        row.target = f">={READ_SHARE:.2f}x bare"
-        row.met = row.ratio >= READ_SHARE and not load.errors
+        row.ratio, row.ratio_to = (load.rate / bare.rate if bare.rate else 0.0), bare_name
+        share = READ_SHARE if bare_name == "bare" else PAGE_SHARE
+        if bare_name == "bare" or clients >= TARGET_CLIENTS:
+            row.target = f">={share:.2f}x {bare_name}"
+            row.met = row.ratio >= share and not load.errors
     return row
 
 
@@ -67,6 +75,30 @@ def rebuild_rows(small: Rebuilt, large: Rebuilt, raw_rate: float) -> list[Row]:
     memory[1].ratio, memory[1].ratio_to = growth, f"at {small.events:,}"
     memory[1].target, memory[1].met = f"<={FLAT}x (flat)", growth <= FLAT
     return [speed, wall, *memory]
+
+
+def rebuild_verify_row(checked: Rebuilt, raw_rate: float) -> Row:
+    """`projections rebuild --verify`: the replay and the comparison with the live rows."""
+    rate = checked.events / checked.seconds if checked.seconds else 0.0
+    return Row(group="rebuild", name=f"projections rebuild --verify, {checked.events:,} events",
+               value=rate, unit="events/s", ratio=rate / raw_rate if raw_rate else 0.0,
+               ratio_to="raw SELECT", target=f">={VERIFY_RATE:,} events/s",
+               met=rate >= VERIFY_RATE)  # fmt: skip
+
+
+def concurrent_write_row(beside: str, writes: Writes) -> Row:
+    """A write's latency while an operator command reads the whole store."""
+    ordered = sorted(writes.latencies)
+
+    def ms(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] * 1000
+
+    p99 = ms(99) if ordered else 0.0
+    met = bool(ordered) and p99 < CONCURRENT_WRITE_P99_MS and not writes.failures
+    return Row(group="rebuild" if "rebuild" in beside else "audit",
+               name=f"a write during {beside}", value=len(ordered), unit="writes",
+               p50_ms=ms(50) if ordered else None, p99_ms=p99, errors=writes.failures,
+               target=f"p99<{CONCURRENT_WRITE_P99_MS:.0f}ms", met=met)  # fmt: skip
 
 
 def history_row(events: int, times: list[float]) -> Row:

@@ -8,13 +8,20 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import asyncpg
 
+from domain.values import Actor
+from projections.trainee_view import trainee_row
 from service.audit.history import history, render_text
+from service.bench import trainees
 from service.bench.database import bench_master_keys
+from service.bench.seed import Seeded
 from service.database import Database
 from service.eventstore import EVENTS_TABLE, open_register
 from service.versions import HEAD
@@ -53,10 +60,12 @@ def measured(command: list[str], env: dict[str, str]) -> tuple[str, float, float
     return text, wall, usage.ru_maxrss / 1024
 
 
-def rebuild(database: Database, events: int) -> Rebuilt:
-    """Run `trainees projections rebuild` as its own process, timing it and its peak memory."""
+def rebuild(database: Database, events: int, *, verify: bool = False) -> Rebuilt:
+    """Run `trainees projections rebuild` (or its --verify) as its own process, timing it and
+    its peak memory."""
     env = {**os.environ, "DATABASE_URL": database.url}
     command = [sys.executable, "-m", "service.cli", "projections", "rebuild"]
+    command += ["--verify"] if verify else []
     text, wall, peak = measured(command, env)
     found = _REPORTED.search(text)  # the command's own timing of the trainees read model
     count = int(found.group(1).replace(",", "")) if found else events
@@ -122,4 +131,45 @@ def history_times(database: Database, slug: str, repeat: int = 5) -> tuple[int, 
     try:
         return asyncio.run(run())
     finally:
+        register.close()
+
+
+@dataclass
+class Writes:
+    """The latencies of writes made beside another piece of work, in seconds."""
+
+    latencies: list[float] = field(default_factory=list)
+    failures: int = 0
+
+
+@contextmanager
+def writing(database: Database, seeded: Seeded, pause: float = 0.01) -> Iterator[Writes]:
+    """While the block runs, register a new trainee every `pause` seconds through the
+    production write side (the append and the inline read-model row in one statement), one
+    at a time."""
+    register = open_register(database, 1, bench_master_keys())
+    found, stop = Writes(), threading.Event()
+    p = seeded.providers[0]
+
+    def loop() -> None:
+        n = 0
+        while n == 0 or not stop.wait(pause):  # the first write at once: never none at all
+            n += 1
+            actor = Actor(source="api", provider_id=p.ref.provider_id, token_id=p.token_id,
+                          api_version=HEAD.name, request_id=f"concurrent-{n}")  # fmt: skip
+            trainee = trainees.copy(seeded.model, p.ref, actor, f"Concurrent{n}")
+            started = time.perf_counter()
+            try:
+                register.save(trainee, views=[trainee_row(trainee, register.keyring)])
+            except Exception:  # a write that fails counts, whatever the reason
+                found.failures += 1
+            found.latencies.append(time.perf_counter() - started)
+
+    thread = threading.Thread(target=loop, name="bench-concurrent-writes", daemon=True)
+    thread.start()
+    try:
+        yield found
+    finally:
+        stop.set()
+        thread.join()
         register.close()

@@ -56,9 +56,19 @@ def _seed_and_rebuild(db: Database, options: Options, tell: Say) -> tuple[Seeded
     asyncio.run(offline.settle(db.url))
     rows, seconds = asyncio.run(offline.raw_read(db.url))
     raw = measures.raw_read_row(rows, seconds)
-    tell(f"verifying the hash chain of {seeded.events:,} events")
-    verified = measures.verify_row(*asyncio.run(offline.verify_time(db.url)), raw.value)
-    return seeded, [raw, *measures.rebuild_rows(small, large, raw.value), verified]
+    tell(f"rebuild --verify of {seeded.events:,} events, with a write every 10 ms beside it")
+    with offline.writing(db, seeded) as during_rebuild:
+        checked = offline.rebuild(db, seeded.events, verify=True)
+    tell(f"verifying the hash chain of {seeded.events:,} events, with writes beside it")
+    with offline.writing(db, seeded) as during_audit:
+        audit = asyncio.run(offline.verify_time(db.url))
+    return seeded, [
+        raw, *measures.rebuild_rows(small, large, raw.value),
+        measures.rebuild_verify_row(checked, raw.value),
+        measures.concurrent_write_row("projections rebuild --verify", during_rebuild),
+        measures.verify_row(*audit, raw.value),
+        measures.concurrent_write_row("audit verify", during_audit),
+    ]  # fmt: skip
 
 
 def offline_rows(

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
-from uuid import UUID
-
-from eventsourcing.persistence import Mapper
 
 from service.cli.common import database_for, register_for
 from service.config import Settings
@@ -64,16 +61,3 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("--once", action="store_true", help="catch up with the event store and exit")
     run.add_argument("--batch-size", type=_positive, help="events per transaction")
     run.set_defaults(run=cmd_projections_run)
-
-
-def rebuild_audit_log(dsn: str, mapper: Mapper[UUID], batch_size: int) -> int:
-    """Rebuild the audit log (called by `trainees projections rebuild`) and report it."""
-    from projections.audit_log import rebuild
-
-    report = asyncio.run(rebuild(dsn, mapper, batch_size))
-    rate = report.events / report.seconds if report.seconds else 0
-    print(
-        f"audit_log: {report.events:,} events in {report.seconds:.2f}s "
-        f"({rate:,.0f} events/s), position {report.position}"
-    )
-    return 0

@@ -161,6 +161,8 @@ class ApiVersion:
 
     def render(self, document: Mapping[str, Any]) -> dict[str, Any]:
         """A domain trainee document in this version's response vocabulary."""
+        if self.is_head:
+            return dict(document)
         out = {
             self.renames.get(key, key): value
             for key, value in document.items()

@@ -13,7 +13,7 @@ from service.bench import lua, report, wrk
 from service.bench.options import Options
 from service.bench.run import GROUPS, bench
 from service.cli import main
-from tests.api.lifecycle import create
+from tests.api.lifecycle import V, create
 
 TINY = Options(
     duration=0.3, connections=(1, 2), events=400, providers=2, history_events=30, http=False
@@ -58,7 +58,12 @@ def test_the_rebuild_replays_at_least_the_events_asked_for(offline_report: repor
 def test_the_verification_checks_every_seeded_event(offline_report: report.Report) -> None:
     rebuild = next(r for r in offline_report.rows if r.name.startswith("projections rebuild,"))
     audit = next(r for r in offline_report.rows if r.group == "audit")
-    assert audit.name.split(", ")[1] == rebuild.name.split(", ")[1]  # the same events
+
+    def events(row: report.Row) -> int:
+        return int(row.name.split(", ")[1].split()[0].replace(",", ""))
+
+    # every seeded event, and the writes made beside the rebuild's --verify before it
+    assert events(audit) > events(rebuild)
     assert audit.unit == "events/s" and audit.met is not None
 
 
@@ -113,3 +118,30 @@ async def test_the_bare_endpoint_is_off_unless_switched_on(
     answer = await client.get(f"/bench/bare/{trainee_id}")
     assert answer.status_code == 200
     assert answer.json()["trainee_id"] == trainee_id
+
+
+async def test_the_bare_page_answers_the_documents_of_the_providers_first_page(
+    client: Any, provider: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = [(await create(client, provider))["trainee_id"] for _ in range(3)]
+    monkeypatch.delenv("TRAINEES_BENCH_ENDPOINTS", raising=False)
+    assert (await client.get(f"/bench/bare/page/{made[0]}")).status_code == 404
+    monkeypatch.setenv("TRAINEES_BENCH_ENDPOINTS", "1")
+    bare = await client.get(f"/bench/bare/page/{made[0]}")
+    listed = await client.get(f"{V}/trainees", headers=provider.headers)
+    assert bare.status_code == listed.status_code == 200
+    assert bare.json()["data"] == listed.json()["data"]
+    assert {d["trainee_id"] for d in bare.json()["data"]} >= set(made)
+
+
+def test_the_rebuilds_verification_is_timed_with_writes_beside_it(
+    offline_report: report.Report,
+) -> None:
+    verify = next(r for r in offline_report.rows if r.name.startswith("projections rebuild --v"))
+    assert verify.unit == "events/s" and verify.met is not None
+    beside = [r for r in offline_report.rows if r.name.startswith("a write during")]
+    assert [r.name for r in beside] == [
+        "a write during projections rebuild --verify",
+        "a write during audit verify",
+    ]
+    assert all(r.p99_ms is not None and r.errors == 0 and r.met is not None for r in beside)

@@ -34,7 +34,7 @@ STATUS_CONDITIONS = {
 }
 
 
-_SELECT_DOC = (
+SELECT_DOC = (
     "SELECT t.id, t.doc, t.sealed, t.erased_at, k.wrapped, k.master_key_id, t.version"
     " FROM trainees t LEFT JOIN trainee_keys k ON k.trainee_id = t.id"
 )
@@ -52,7 +52,7 @@ async def trainee_document(
     if not could_be_slug(slug):
         return None
     row = await pool.fetchrow(
-        f"{_SELECT_DOC} WHERE t.slug_key = $1 AND t.provider_id = $2", slug.lower(), provider_id
+        f"{SELECT_DOC} WHERE t.slug_key = $1 AND t.provider_id = $2", slug.lower(), provider_id
     )
     return (opened(keyring, row), row[6]) if row else None
 
@@ -113,7 +113,7 @@ async def trainee_page(
     where = " AND ".join(conditions)
     page_args = [*args, f.per_page, f.offset]
     rows = await pool.fetch(
-        f"{_SELECT_DOC} WHERE {where}"
+        f"{SELECT_DOC} WHERE {where}"
         f" ORDER BY t.updated_at {order}, t.id DESC LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
         *page_args,
     )

@@ -1,4 +1,4 @@
-"""The bench's baselines: one asyncpg query and its rows, with nothing else the API does.
+"""The bench's baselines: one asyncpg query and its rows opened, with nothing else the API does.
 
 Served only when TRAINEES_BENCH_ENDPOINTS=1 (`trainees bench` sets it); otherwise a plain 404.
 """
@@ -16,6 +16,7 @@ from litestar.params import FromPath
 from service.api.context import AnyRequest
 from service.api.filters import current_cycle_year
 from service.api.responses import raw_json
+from service.queries import SELECT_DOC, opened
 
 
 def enabled() -> bool:
@@ -27,10 +28,11 @@ class BenchController(Controller):
     """Baselines for `trainees bench`, outside /api: no token, no version, no rate limit."""
 
     path = "/bench/bare"
+    _ONE = f"{SELECT_DOC} WHERE t.slug_key = $1"
     _PAGE = (
-        "SELECT doc FROM trainees WHERE provider_id = (SELECT provider_id FROM trainees"
-        " WHERE slug_key = $1) AND start_cycle_year = $2 AND state <> 'draft'"
-        " ORDER BY updated_at DESC, id DESC LIMIT 50"
+        f"{SELECT_DOC} WHERE t.provider_id = (SELECT provider_id FROM trainees"
+        " WHERE slug_key = $1) AND t.start_cycle_year = $2 AND t.state <> 'draft'"
+        " AND t.erased_at IS NULL ORDER BY t.updated_at DESC, t.id DESC LIMIT 50"
     )
     include_in_schema = False
 
@@ -39,12 +41,11 @@ class BenchController(Controller):
         """A trainee's stored document, by id: the read path's single query, bare."""
         if not enabled():
             raise NotFoundException()
-        row = await request.app.state.read_pool.fetchrow(
-            "SELECT doc, version FROM trainees WHERE slug_key = $1", trainee_id.lower()
-        )
+        state = request.app.state
+        row = await state.read_pool.fetchrow(self._ONE, trainee_id.lower())
         if row is None:
             raise NotFoundException()
-        return raw_json(row["doc"].encode())
+        return raw_json(opened(state.keyring, row))
 
     @get("/page/{trainee_id:str}")
     async def bare_page(self, request: AnyRequest, trainee_id: FromPath[str]) -> Any:
@@ -52,7 +53,9 @@ class BenchController(Controller):
         this cycle), in one query, joined into a bare envelope."""
         if not enabled():
             raise NotFoundException()
-        rows = await request.app.state.read_pool.fetch(
+        state = request.app.state
+        rows = await state.read_pool.fetch(
             self._PAGE, trainee_id.lower(), current_cycle_year(date.today())
         )
-        return raw_json(b'{"data":[' + ",".join(r["doc"] for r in rows).encode() + b"]}")
+        documents = b",".join(opened(state.keyring, r) for r in rows)
+        return raw_json(b'{"data":[' + documents + b"]}")

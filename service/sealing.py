@@ -87,9 +87,3 @@ def unseal_state(
         if holder is not None:
             holder[field] = value
     return fields if aead is None else []
-
-
-def sealed_fields(state: dict[str, Any]) -> list[str]:
-    """The paths of the personal fields a stored event's state holds sealed."""
-    sealed = state.get(SEALED)
-    return list(sealed["fields"]) if isinstance(sealed, dict) else []

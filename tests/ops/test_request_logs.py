@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
+
+from service.audit.history import history
 from service.config import Settings
 from service.eventstore import open_register
-from service.history import history
 from service.keyring import master_keys
+from service.versions import HEAD
 from tests.bodies import trainee
 
 V = "/api/v2026.1"
@@ -46,11 +49,14 @@ async def test_a_given_request_id_is_answered_and_recorded_on_the_events(
     assert created.headers["x-request-id"] == "req-ops-42"
     assert logs.access()[0]["request_id"] == "req-ops-42"
     register = await asyncio.to_thread(open_register, database, 1, master_keys(Settings.from_env()))
+    conn = await asyncpg.connect(database.url)
     try:
-        events = history(register, created.json()["data"]["trainee_id"])
+        found = await history(conn, register.mapper, created.json()["data"]["trainee_id"], HEAD)
     finally:
+        await conn.close()
         register.close()
-    assert {e["actor"]["request_id"] for e in events} == {"req-ops-42"}
+    assert found is not None and found["events"]
+    assert {e["request_id"] for e in found["events"]} == {"req-ops-42"}
 
 
 async def test_an_unusable_request_id_is_replaced(client, provider):

@@ -25,17 +25,23 @@ from psycopg.types.string import TextLoader
 from projections.trainee_view import COLUMNS, open_row
 from service.keyring import Keyring
 
-APPEND = "SELECT trainees_append(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[], %s::json)"
-IDENTITY_LOCK = "SELECT set_config('lock_timeout', '5s', true), pg_advisory_xact_lock(%s, %s)"
+SAVE = (
+    "SELECT trainees_save(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[], %s::json,"
+    " %s::uuid[], %s::bytea[], %s::text[], %s::integer, %s::text[])"
+)
+DUPLICATE = "TRD01"  # the SQLSTATE trainees_save raises when the record is a duplicate
 IDENTITY_LOCKS = 1_207_001  # the advisory-lock space of record identities (first key)
 
 
 @dataclass(frozen=True)
 class Unique:
-    """A condition on saving a new aggregate: `query` (with $n placeholders) finds no row.
+    """A condition on saving a new trainee: the duplicate rule (the trainee_duplicates
+    database function) finds no trainee for `args`, its seven arguments.
 
-    It runs in the saving transaction after a transaction-scoped advisory lock on `identity`,
-    so two saves of the same identity check one after the other, each seeing the other's rows.
+    trainees_save runs it in the saving statement after a transaction-scoped advisory lock on
+    `identity`, so two saves of the same identity check one after the other, each seeing the
+    other's rows. `query` (with $n placeholders, taking `args`) lists the duplicates' rows
+    when the check fails.
     """
 
     identity: bytes
@@ -71,6 +77,13 @@ STORE_KEYS = (
     "INSERT INTO trainee_keys (trainee_id, wrapped, master_key_id)"
     " SELECT * FROM unnest(%s::uuid[], %s::bytea[], %s::text[])"
 )
+SELECT_WITH_KEY = (
+    "SELECT e.originator_version, e.topic, e.state, k.trainee_id IS NOT NULL AS keyed,"
+    " k.wrapped, k.master_key_id FROM traineeregister_events e"
+    " LEFT JOIN trainee_keys k ON k.trainee_id = e.originator_id"
+    " WHERE e.originator_id = %s ORDER BY e.originator_version"
+)
+"""A trainee's events with its data key, so loading a trainee is one round trip."""
 DESTROY_KEYS = (
     "UPDATE trainee_keys SET wrapped = NULL, master_key_id = NULL, destroyed_at = now()"
     " WHERE trainee_id = ANY(%s::uuid[])"
@@ -79,9 +92,10 @@ DESTROY_KEYS = (
 
 class InlineViewRecorder(PostgresApplicationRecorder):
     """Appends events and upserts the rows passed as `views=` to save(), in one statement
-    (the trainees_append database function, migration 0004); with `unique=`, only when its
-    check finds nothing (raising Duplicated otherwise). The data keys made for these events are
-    stored, and those of trainees passed as `erase=` destroyed, in the same transaction."""
+    (the trainees_save database function, migration 0009), which also stores the data keys
+    made for these events and, with `unique=`, saves only when its check finds nothing
+    (raising Duplicated otherwise). The keys of trainees passed as `erase=` are destroyed in
+    the same transaction."""
 
     keyring: Keyring | None = None
 
@@ -90,51 +104,81 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         views: Sequence[tuple[Any, ...]] = kwargs.get("views", ())
+        unique: Unique | None = kwargs.get("unique")
+        erase: Sequence[UUID] = kwargs.get("erase", ())
+        keyring = self.keyring
+        trainee_ids = [typing.cast(UUID, e.originator_id) for e in stored_events]
+        new_keys = keyring.pending(trainee_ids) if keyring else []
+        keys = [list(column) for column in zip(*new_keys, strict=True)] or [None] * 3
         params = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
             [e.topic for e in stored_events],
             [e.state for e in stored_events],
             Json(views_json(views), dumps=bytes.decode),
+            *keys,
+            unique.lock_key() if unique else None,
+            [None if a is None else str(a) for a in unique.args] if unique else None,
         )
-        unique: Unique | None = kwargs.get("unique")
-        erase: Sequence[UUID] = kwargs.get("erase", ())
-        keyring = self.keyring
-        trainee_ids = [typing.cast(UUID, e.originator_id) for e in stored_events]
-        new_keys = keyring.pending(trainee_ids) if keyring else []
         try:
             with self.datastore.get_connection() as conn:
-                if unique is None and not new_keys and not erase:
-                    with conn.cursor() as curs:
-                        curs.execute(APPEND, params, prepare=True)
-                        return [row["trainees_append"] for row in curs.fetchall()]
-                with conn.transaction(), conn.cursor() as curs:
-                    if unique is not None:
-                        self._check(conn, curs, unique)
-                    if new_keys:
-                        columns = [list(column) for column in zip(*new_keys, strict=True)]
-                        curs.execute(STORE_KEYS, columns)
-                    curs.execute(APPEND, params, prepare=True)
-                    ids = [row["trainees_append"] for row in curs.fetchall()]
-                    if erase:
+                try:
+                    if not erase:
+                        with conn.cursor() as curs:
+                            curs.execute(SAVE, params, prepare=True)
+                            return self._saved(curs, new_keys)
+                    with conn.transaction(), conn.cursor() as curs:
+                        curs.execute(SAVE, params, prepare=True)
+                        ids = self._saved(curs, new_keys)
                         curs.execute(DESTROY_KEYS, (list(erase),))
-        except IntegrityError:
+                    return ids
+                except psycopg.Error as error:
+                    if error.sqlstate != DUPLICATE or unique is None:
+                        raise
+                self._duplicated(conn, unique)
+        except (IntegrityError, Duplicated):
             if keyring is not None:  # nothing was stored: the next attempt starts afresh
                 for trainee_id, *_ in new_keys:
                     keyring.forget(trainee_id)
             raise
-        if keyring is not None:
-            keyring.stored(trainee_id for trainee_id, *_ in new_keys)
+        raise AssertionError("unreachable")
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """All of a trainee's events with its data key in one query (other selections: the
+        library's own query)."""
+        if self.keyring is None or gt is not None or lte is not None or desc or limit:
+            return super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SELECT_WITH_KEY, (originator_id,), prepare=True)
+            rows = curs.fetchall()
+        if rows and rows[0]["keyed"]:
+            first = rows[0]
+            self.keyring.learn([(typing.cast(UUID, originator_id), first["wrapped"],
+                                 first["master_key_id"])])  # fmt: skip
+        return [
+            StoredEvent(originator_id, r["originator_version"], r["topic"], bytes(r["state"]))
+            for r in rows
+        ]
+
+    def _saved(self, curs: Any, new_keys: list[tuple[UUID, bytes, str]]) -> list[int]:
+        ids = [row["trainees_save"] for row in curs.fetchall()]
+        if self.keyring is not None:
+            self.keyring.stored(trainee_id for trainee_id, *_ in new_keys)
         return ids
 
-    def _check(self, conn: Any, curs: Any, unique: Unique) -> None:
-        """Lock the record's identity, then refuse the save if the check finds rows (their
-        documents, opened, go with Duplicated)."""
-        curs.execute(IDENTITY_LOCK, (IDENTITY_LOCKS, unique.lock_key()))
+    def _duplicated(self, conn: Any, unique: Unique) -> typing.NoReturn:
+        """The save found duplicates: raise Duplicated with their documents, opened."""
         with psycopg.RawCursor(conn) as check:
             check.adapters.register_loader("json", TextLoader)  # documents as text
             found = check.execute(unique.query, unique.args).fetchall()
-        if found:
-            if self.keyring is None:
-                raise Duplicated([next(iter(row.values())) for row in found])
-            raise Duplicated([open_row(self.keyring, tuple(row.values())) for row in found])
+        if self.keyring is None:
+            raise Duplicated([next(iter(row.values())) for row in found])
+        raise Duplicated([open_row(self.keyring, tuple(row.values())) for row in found])

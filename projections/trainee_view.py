@@ -97,16 +97,17 @@ def open_row(keyring: Keyring, row: tuple[Any, ...]) -> bytes:
     return splice(doc, open_sealed(aead, row[2], row_aad(row[0])))
 
 
-def trainee_row(trainee: Trainee, keyring: Keyring) -> tuple[Any, ...]:
+def trainee_row(trainee: Trainee, keyring: Keyring, new: bool = False) -> tuple[Any, ...]:
     """The read-model row of a trainee, in COLUMNS order: the personal members of its document
     sealed apart with the trainee's data key, and keyed hashes of the values that filters and
-    the duplicate check compare. An erased trainee keeps only its non-personal record."""
+    the duplicate check compare. An erased trainee keeps only its non-personal record. A `new`
+    trainee gets its data key made here, without looking for a stored one."""
     r = trainee.record
     record, members = document_parts(trainee)
     sealed, h = None, keyring.keyed_hash
     if trainee.erasure is not None:
         h = _no_hash
-    elif (aead := keyring.row_aead(trainee.id)) is not None:
+    elif (aead := keyring.row_aead(trainee.id, first_event=new)) is not None:
         sealed = seal(aead, members, row_aad(trainee.id))
     else:  # a rebuild of a trainee stored before personal data was sealed, as it was stored
         record = splice(record, members)

@@ -46,10 +46,16 @@ class Written:
 
 
 def save(
-    register: TraineeRegister, trainee: Trainee, unique: Unique | None = None, **kwargs: Any
+    register: TraineeRegister,
+    trainee: Trainee,
+    unique: Unique | None = None,
+    new: bool = False,
+    **kwargs: Any,
 ) -> Written:
+    """Store the trainee's new events and its read-model row in one statement (a `new`
+    trainee: with its new data key, and only if `unique` holds)."""
     try:
-        views = [trainee_row(trainee, register.keyring)]
+        views = [trainee_row(trainee, register.keyring, new=new)]
         register.save(trainee, views=views, unique=unique, **kwargs)
     except IntegrityError:
         raise ConcurrentChange from None
@@ -119,7 +125,7 @@ def register_trainee(
     an identical trainee was saved meanwhile (raises Duplicated)."""
     trainee = new_trainee(provider=provider, new=new, actor=actor)
     unique = duplicate_check(register.keyring, provider.provider_id, new.candidate.values)
-    return save(register, trainee, unique=unique)
+    return save(register, trainee, unique=unique, new=True)
 
 
 def new_trainee(*, provider: ProviderRef, new: NewTrainee, actor: Actor) -> Trainee:

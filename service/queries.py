@@ -154,9 +154,7 @@ async def register_entries(pool: asyncpg.Pool, urns: set[str], ukprns: set[str])
 DUPLICATES = (
     "SELECT t.id, t.doc, t.sealed, t.erased_at, k.wrapped, k.master_key_id"
     " FROM trainees t LEFT JOIN trainee_keys k ON k.trainee_id = t.id"
-    " WHERE t.provider_id = $1 AND t.date_of_birth_key = $2"
-    " AND t.last_name_key = $3 AND t.start_cycle_year = $4 AND t.training_route = $5"
-    " AND (t.first_name_key = $6 OR t.email_key = $7) AND t.erased_at IS NULL"
+    " WHERE t.id IN (SELECT trainee_duplicates($1, $2, $3, $4, $5, $6, $7))"
     " ORDER BY t.created_at, t.id"
 )
 """The provider's trainees a new record duplicates (domain.md 2.10), by duplicate_keys: keyed

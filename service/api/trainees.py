@@ -108,11 +108,6 @@ class TraineesController(Controller):
                 today=today(),
                 known=await register_entries(pool, *mentioned(fields, placements)),
             )
-            found = await duplicate_trainees(
-                pool, request.app.state.keyring, caller.client.provider_id, new.candidate.values
-            )
-            if found:
-                raise duplicate_trainee(found, caller)
             written = await in_executor(
                 request,
                 commands.register_trainee,
@@ -124,9 +119,14 @@ class TraineesController(Controller):
             )
         except ValidationFailed as failed:
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
-        except SubmissionFailed as failed:
+        except SubmissionFailed as failed:  # a duplicate is reported before the submission
+            found = await duplicate_trainees(
+                pool, request.app.state.keyring, caller.client.provider_id, new.candidate.values
+            )
+            if found:
+                raise duplicate_trainee(found, caller) from None
             raise submission_invalid(failed.sections) from None
-        except Duplicated as duplicated:  # an identical create was saved meanwhile
+        except Duplicated as duplicated:  # refused by the save's own duplicate check
             raise duplicate_trainee(duplicated.found, caller) from None
         return json({"data": caller.version.render(written.document)}, 201, etag(written.version))
 

@@ -109,7 +109,7 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         keyring = self.keyring
         trainee_ids = [typing.cast(UUID, e.originator_id) for e in stored_events]
         new_keys = keyring.pending(trainee_ids) if keyring else []
-        keys = [list(column) for column in zip(*new_keys, strict=True)] or [None] * 3
+        keys: list[list[Any] | None] = [list(c) for c in zip(*new_keys, strict=True)] or [None] * 3
         params = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
@@ -155,7 +155,10 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         """All of a trainee's events with its data key in one query (other selections: the
         library's own query)."""
         if self.keyring is None or gt is not None or lte is not None or desc or limit:
-            return super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+            found: Sequence[StoredEvent] = super().select_events(
+                originator_id, gt=gt, lte=lte, desc=desc, limit=limit
+            )
+            return found
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(SELECT_WITH_KEY, (originator_id,), prepare=True)
             rows = curs.fetchall()

@@ -97,13 +97,19 @@ def open_row(keyring: Keyring, row: tuple[Any, ...]) -> bytes:
     return splice(doc, open_sealed(aead, row[2], row_aad(row[0])))
 
 
-def trainee_row(trainee: Trainee, keyring: Keyring, new: bool = False) -> tuple[Any, ...]:
+def trainee_row(
+    trainee: Trainee,
+    keyring: Keyring,
+    new: bool = False,
+    parts: tuple[bytes, bytes] | None = None,
+) -> tuple[Any, ...]:
     """The read-model row of a trainee, in COLUMNS order: the personal members of its document
     sealed apart with the trainee's data key, and keyed hashes of the values that filters and
     the duplicate check compare. An erased trainee keeps only its non-personal record. A `new`
-    trainee gets its data key made here, without looking for a stored one."""
+    trainee gets its data key made here, without looking for a stored one; `parts` are the
+    trainee's document_parts when the caller has them already."""
     r = trainee.record
-    record, members = document_parts(trainee)
+    record, members = parts or document_parts(trainee)
     sealed, h = None, keyring.keyed_hash
     if trainee.erasure is not None:
         h = _no_hash

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import msgspec
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
@@ -26,8 +27,9 @@ from domain.rules.submission import check_submission
 from domain.rules.switches import Switch
 from domain.trainee import Trainee, could_be_slug, trainee_uuid
 from domain.values import Actor, ProviderRef
+from projections.documents import document_json, document_parts, splice
 from projections.inline import Unique
-from projections.trainee_view import trainee_document, trainee_row
+from projections.trainee_view import trainee_row
 from service.eventstore import TraineeRegister
 from service.queries import duplicate_check
 
@@ -38,11 +40,22 @@ class StoreUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Written:
-    """A trainee after a successful write: its document (head vocabulary) and version."""
+    """A trainee after a successful write: its document as JSON (head vocabulary) and version."""
 
-    document: dict[str, Any]
+    body: bytes
     version: int
     changed: bool = True
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The document as a plain mapping."""
+        out: dict[str, Any] = msgspec.json.decode(self.body)
+        return out
+
+
+def unchanged(trainee: Trainee) -> Written:
+    """A trainee that nothing changed: no event, the current document."""
+    return Written(document_json(trainee), trainee.version, changed=False)
 
 
 def save(
@@ -54,14 +67,15 @@ def save(
 ) -> Written:
     """Store the trainee's new events and its read-model row in one statement (a `new`
     trainee: with its new data key, and only if `unique` holds)."""
+    parts = document_parts(trainee)
     try:
-        views = [trainee_row(trainee, register.keyring, new=new)]
+        views = [trainee_row(trainee, register.keyring, new=new, parts=parts)]
         register.save(trainee, views=views, unique=unique, **kwargs)
     except IntegrityError:
         raise ConcurrentChange from None
     except (OperationalError, InterfaceError):
         raise StoreUnavailable from None
-    return Written(trainee_document(trainee), trainee.version)
+    return Written(splice(*parts), trainee.version)
 
 
 def load(
@@ -183,5 +197,5 @@ def update_trainee(
         refuse_when_complete=restricted,
     )
     if not changed:
-        return Written(trainee_document(trainee), trainee.version, changed=False)
+        return unchanged(trainee)
     return save(register, trainee)

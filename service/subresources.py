@@ -21,8 +21,8 @@ from domain.rules import Context, Policy, School
 from domain.rules.nested import DEGREE_WORDINGS, check_degrees_at_save, is_uk_degree
 from domain.rules.subresources import degree_body_problems, duplicates_of, placement_body_problems
 from domain.values import Actor, Degree, Placement
-from projections.trainee_view import degree_document, placement_document, trainee_document
-from service.commands import Written, load, save
+from projections.trainee_view import degree_document, placement_document
+from service.commands import Written, load, save, unchanged
 from service.eventstore import TraineeRegister
 
 
@@ -210,4 +210,4 @@ def _same(a: Placement | Degree, b: Placement | Degree, *ignored: str) -> bool:
 
 def save_unchanged(trainee: Any) -> Written:
     """A trainee that nothing changed: no event, the current document."""
-    return Written(trainee_document(trainee), trainee.version, changed=False)
+    return unchanged(trainee)

@@ -17,11 +17,11 @@ from service.api.requests import ACTION_INPUTS, checked
 from service.api.responses import (
     TRAINEE_NOT_FOUND,
     ApiError,
-    json,
     not_found,
     unprocessable,
 )
-from service.api.writes import etag, in_executor
+from service.api.writes import in_executor
+from service.api.writes import written as answer
 from service.clock import today
 from service.commands import Written
 from service.queries import trainee_document
@@ -67,7 +67,7 @@ async def _transition(
     except ValidationFailed as failed:
         humanise = caller.version.humanises(endpoint)
         raise unprocessable(failed.problems, caller.version, may_humanise=humanise) from None
-    return json({"data": caller.version.render(written.document)}, status, etag(written.version))
+    return answer(caller, written, status)
 
 
 class ActionsController(Controller):

@@ -33,6 +33,7 @@ from service.api.responses import (
 )
 from service.api.values import INT64_MAX
 from service.api.writes import etag, if_match, in_executor
+from service.api.writes import written as answer
 from service.clock import today
 from service.queries import duplicate_trainees, register_entries, trainee_document, trainee_page
 
@@ -128,7 +129,7 @@ class TraineesController(Controller):
             raise submission_invalid(failed.sections) from None
         except Duplicated as duplicated:  # refused by the save's own duplicate check
             raise duplicate_trainee(duplicated.found, caller) from None
-        return json({"data": caller.version.render(written.document)}, 201, etag(written.version))
+        return answer(caller, written, 201)
 
     @route("/{trainee_id:str}", http_method=["PUT", "PATCH"])
     async def update_trainee(
@@ -163,7 +164,7 @@ class TraineesController(Controller):
             raise trainee_invalid(failed.problems, caller.version, enhanced(request)) from None
         except SubmissionFailed as failed:  # where the policy checks the submission on update
             raise submission_invalid(failed.sections) from None
-        return json({"data": caller.version.render(written.document)}, 200, etag(written.version))
+        return answer(caller, written, 200)
 
 
 def mentioned(

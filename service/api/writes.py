@@ -9,9 +9,12 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from litestar import Response
+
 from domain.errors import ConcurrentChange
-from service.api.context import AnyRequest
-from service.api.responses import ApiError
+from service.api.context import AnyRequest, Caller
+from service.api.responses import ApiError, json, raw_json
+from service.commands import Written
 
 T = TypeVar("T")
 ATTEMPTS = 10
@@ -38,6 +41,14 @@ def retried(fn: Callable[..., T], register: Any, /, **kwargs: Any) -> T:
                 raise
             time.sleep(random.uniform(0, 0.002 * attempt))  # spreads the racers apart
     raise AssertionError("unreachable")
+
+
+def written(caller: Caller, done: Written, status: int) -> Response[bytes]:
+    """The answer to a write: the trainee in the caller's version, with its ETag (the head
+    version's document goes out as the write encoded it)."""
+    if caller.version.is_head:
+        return raw_json(b'{"data":' + done.body + b"}", status, etag(done.version))
+    return json({"data": caller.version.render(done.document)}, status, etag(done.version))
 
 
 def etag(version: int) -> dict[str, str]:

@@ -8,6 +8,7 @@ it in its own words.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -96,7 +97,25 @@ def _fits(name: str, value: Any, kind: Any, measured: frozenset[str] = frozenset
         msgspec.convert(value, kind)
     except msgspec.ValidationError:
         return False
+    return _storable(name, value, measured)
+
+
+def _storable(name: str, value: Any, measured: frozenset[str]) -> bool:
     return storable(value, prose=name in PROSE_FIELDS, measured=name in measured)
+
+
+@functools.cache
+def _fields(kind: Any) -> tuple[tuple[str, Any], ...]:
+    """An input type's fields (name, type), in declaration order: looked up once per type."""
+    return tuple((f.name, f.type) for f in msgspec.structs.fields(kind))
+
+
+def _converted(data: Mapping[str, Any], kind: Any) -> Any:
+    """The body as its input type, or None when some value has the wrong shape."""
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError:
+        return None
 
 
 def problems_of(
@@ -104,29 +123,34 @@ def problems_of(
     kind: Any,
     nested_under: str | None = None,
     measured: frozenset[str] = frozenset(),
+    shaped: bool = False,
 ) -> list[Problem]:
     """Every field of `data` that `kind` declares whose value is of the wrong shape or cannot
-    be stored, in the declaration's order (nested items by their own field names)."""
+    be stored, in the declaration's order (nested items by their own field names). `shaped`:
+    the whole body converted already, so only storability is left to check."""
     found: list[Problem] = []
-    for field in msgspec.structs.fields(kind):
-        if field.name not in data:
+    for name, type_ in _fields(kind):
+        if name not in data:
             continue
-        value, item = data[field.name], _ITEMS.get(field.name)
+        value, item = data[name], _ITEMS.get(name)
         if item is not None and isinstance(value, list) and all(isinstance(i, dict) for i in value):
             for each in value:
-                found += problems_of(each, item, nested_under=field.name)
-        elif not _fits(field.name, value, field.type, measured):
-            found.append(Problem(field.name, "is invalid", nested_under))
+                found += problems_of(each, item, nested_under=name, shaped=shaped)
+        elif not (
+            _storable(name, value, measured) if shaped else _fits(name, value, type_, measured)
+        ):
+            found.append(Problem(name, "is invalid", nested_under))
     return found
 
 
 def convert(data: Mapping[str, Any], kind: Any, measured: frozenset[str] = frozenset()) -> Any:
     """Convert a mapping to an input type; every value of the wrong shape, or one the service
     cannot store, is `<field> is invalid`."""
-    problems = problems_of(data, kind, measured=measured)
+    struct = _converted(data, kind)
+    problems = problems_of(data, kind, measured=measured, shaped=struct is not None)
     if problems:
         raise ValidationFailed(problems)
-    return msgspec.convert(data, kind)
+    return struct
 
 
 def checked(
@@ -162,7 +186,9 @@ def trainee_input(
 ) -> tuple[Any, dict[str, str]]:
     """A trainee body (canonical names) as its input type and its disabilities; every invalid
     value is reported together."""
-    problems = problems_of(data, TraineeInput, measured=measured) + disability_problems(data)
+    struct = _converted(data, TraineeInput)
+    problems = problems_of(data, TraineeInput, measured=measured, shaped=struct is not None)
+    problems += disability_problems(data)
     if problems:
         raise ValidationFailed(problems)
-    return msgspec.convert(data, TraineeInput), disabilities_of(data)
+    return struct, disabilities_of(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime
 
 import msgspec
@@ -9,7 +10,7 @@ import pytest
 
 from domain.errors import StateTransitionRefused
 from domain.states import State
-from domain.trainee import Trainee, trainee_uuid
+from domain.trainee import _BASE58, Trainee, new_slug, trainee_uuid
 from domain.values import Actor, ProviderRef, TraineeRecord, changed_fields
 from service.eventstore import MsgspecTranscoder, TypedMapper
 
@@ -109,3 +110,13 @@ def test_replaying_stored_events_rebuilds_the_same_trainee() -> None:
         trainee.version,
         trainee.slug,
     )
+
+
+def test_new_slugs_are_24_base58_characters_drawn_evenly() -> None:
+    slugs = [new_slug() for _ in range(5_000)]
+    assert all(len(s) == 24 and set(s) <= set(_BASE58) for s in slugs)
+    assert len(set(slugs)) == len(slugs)
+    counts = Counter("".join(slugs))
+    assert set(counts) == set(_BASE58)  # every letter appears, none the ambiguous 0, O, I, l
+    expected = 24 * 5_000 / 58
+    assert max(abs(n - expected) for n in counts.values()) < 0.15 * expected

@@ -29,11 +29,9 @@ def free_port() -> int:
 
 
 def command(port: int, workers: int) -> list[str]:
-    """`trainees serve` for one process; uvicorn's own workers on the same app for more."""
-    if workers == 1:
-        return [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
-    return [sys.executable, "-m", "uvicorn", "service.bench.asgi:app", "--factory",
-            "--port", str(port), "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    """`trainees serve` with this many worker processes."""
+    return [sys.executable, "-m", "service.cli", "serve", "--port", str(port),
+            "--workers", str(workers)]  # fmt: skip
 
 
 @dataclass

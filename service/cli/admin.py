@@ -8,12 +8,24 @@ import os
 import signal
 import sys
 from datetime import date
+from typing import Any
 
 from service import accounts
 from service.cli.common import database_for, wait_for_database, with_conn
 from service.config import Settings
 from service.database import resolve, stop_embedded
+from service.keyring import DEFAULT_KEY_FILE, master_keys
 from service.schema import migrate
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, got {value}")
+    return value
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -37,14 +49,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # uvicorn re-raises SIGTERM after a graceful shutdown; exit normally instead, so that
     # exit handlers run (they stop the embedded PostgreSQL server).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run(
-        create_app(settings, database),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        log_config=None,  # the service's JSON lines only
-        timeout_graceful_shutdown=10,
-    )
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "log_config": None,  # the service's JSON lines only
+        "timeout_graceful_shutdown": 10,
+    }
+    if args.workers == 1:
+        uvicorn.run(create_app(settings, database), **options)
+        return 0
+    # Worker processes share the listening socket; each builds the app from the environment,
+    # so they are told where the database (and, on the embedded default, its key file) is.
+    master_keys(settings)  # on the embedded default: makes the key file now, once
+    os.environ["DATABASE_URL"] = database.url
+    if not (settings.master_key or settings.master_key_file):
+        os.environ["TRAINEES_MASTER_KEY_FILE"] = str(settings.data_dir / DEFAULT_KEY_FILE)
+    uvicorn.run("service.asgi:app", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -118,6 +139,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="create the sandbox provider and print a token for it, even with DATABASE_URL set"
         " or providers registered (without: only on the embedded default's empty register)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=_positive(os.environ.get("TRAINEES_WORKERS", "1")),
+        help="API processes sharing the port (TRAINEES_WORKERS; default 1): one per core the"
+        " database and other work leave free",
     )
     serve.set_defaults(run=cmd_serve)
     migrate_ = sub.add_parser("migrate", help=cmd_migrate.__doc__)

@@ -1,4 +1,4 @@
-"""An application factory for `uvicorn --factory --workers N` (the bench's --workers option)."""
+"""The application factory each worker process of `trainees serve --workers N` imports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from service.database import Database
 
 
 def app() -> Litestar:
-    """The API on DATABASE_URL, configured from the environment as `trainees serve` is."""
+    """The API on DATABASE_URL, configured from the environment as `trainees serve` is (the
+    parent process sets DATABASE_URL, and the key file, for the embedded default)."""
     settings = Settings.from_env()
     if not settings.database_url:
         raise SettingError("DATABASE_URL must be set")

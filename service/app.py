@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -91,7 +90,6 @@ def _unavailable(request: AnyRequest, exc: Exception) -> Response[Any]:
 
 
 UNAVAILABLE_ERRORS = DATABASE_DOWN
-SWITCH_INTERVAL = 0.001  # seconds: how long a thread waits for the interpreter lock at most
 
 
 def _count_events(register: TraineeRegister, metrics: Metrics) -> None:
@@ -181,10 +179,6 @@ def create_app(
             flush_every(usage, app.state.read_pool, settings.usage_flush_seconds)
         )
         gc.freeze()  # what start-up built lives as long as the process: collections skip it
-        # Writes run in threads beside the event loop: a thread waiting for the interpreter
-        # lock waits up to the switch interval (5 ms by default) for the thread holding it, which
-        # doubled a lone client's write latency; 1 ms hands over sooner (docs/scale.md).
-        sys.setswitchinterval(SWITCH_INTERVAL)
         try:
             yield
         finally:

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from domain.errors import TraineeErased
 from domain.trainee import Trainee
 from projections.documents import (
@@ -18,7 +20,14 @@ from projections.documents import (
 )
 from service.keyring import Keyring, open_sealed, seal
 
-__all__ = ["COLUMNS", "degree_document", "placement_document", "trainee_document", "trainee_row"]
+__all__ = [
+    "COLUMNS",
+    "degree_document",
+    "placement_document",
+    "plain_row",
+    "trainee_document",
+    "trainee_row",
+]
 
 COLUMNS = (
     "id",
@@ -101,13 +110,23 @@ def trainee_row(trainee: Trainee, keyring: Keyring) -> tuple[Any, ...]:
     """The read-model row of a trainee, in COLUMNS order: the personal members of its document
     sealed apart with the trainee's data key, and keyed hashes of the values that filters and
     the duplicate check compare. An erased trainee keeps only its non-personal record."""
+    row, aead = plain_row(trainee, keyring)
+    if aead is None:
+        return row
+    sealed = seal(aead, row[SEALED_AT], row_aad(trainee.id))
+    return (*row[:SEALED_AT], sealed, *row[SEALED_AT + 1 :])
+
+
+def plain_row(trainee: Trainee, keyring: Keyring) -> tuple[tuple[Any, ...], AESGCM | None]:
+    """The trainee's row before sealing: the personal members in plaintext where trainee_row
+    puts them sealed, and the cipher that seals them (None: the row keeps none apart)."""
     r = trainee.record
     record, members = document_parts(trainee)
-    sealed, h = None, keyring.keyed_hash
+    sealed, h, aead = None, keyring.keyed_hash, None
     if trainee.erasure is not None:
         h = _no_hash
     elif (aead := keyring.row_aead(trainee.id)) is not None:
-        sealed = seal(aead, members, row_aad(trainee.id))
+        sealed = members
     else:  # a rebuild of a trainee stored before personal data was sealed, as it was stored
         record = splice(record, members)
     return (
@@ -131,7 +150,7 @@ def trainee_row(trainee: Trainee, keyring: Keyring) -> tuple[Any, ...]:
         sealed,
         trainee.erasure.at if trainee.erasure else None,
         record.decode(),
-    )
+    ), aead
 
 
 def _no_hash(kind: str, value: str | None) -> None:

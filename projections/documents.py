@@ -20,7 +20,9 @@ def timestamp(value: datetime | None) -> str | None:
     """A datetime as the API renders it: UTC with milliseconds, e.g. 2025-09-15T12:34:56.000Z."""
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def whole_seconds(value: datetime | None) -> str | None:

@@ -9,9 +9,16 @@ import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.personal import PERSONAL_DOCUMENT_FIELDS
 from domain.trainee import Trainee
 from domain.values import Actor, ProviderRef, TraineeRecord
-from projections.documents import document_json, timestamp, trainee_document, whole_seconds
+from projections.documents import (
+    document_json,
+    document_parts,
+    timestamp,
+    trainee_document,
+    whole_seconds,
+)
 from projections.rebuild import ranges
 
 DISABILITIES = st.dictionaries(
@@ -43,3 +50,27 @@ def test_replay_ranges_cover_every_aggregate_id_once(parts) -> None:
     cut = ranges(parts)
     assert len(cut) == parts and cut[0][0] is None and cut[-1][1] is None
     assert all(a[1] == b[0] for a, b in itertools.pairwise(cut))
+
+
+PIECES = ["a", '"', ",", ":", "\\", '"training_route":', ',"ni_number":"x', '","trainee_id":"']
+NAMES_AND_QUOTES = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@given(NAMES_AND_QUOTES, DISABILITIES)
+def test_the_personal_members_are_cut_out_whole_whatever_their_values_say(text, disabilities):
+    record = TraineeRecord(first_names=text, last_name=text, ni_number=text, hesa_id=text,
+                           disabilities=disabilities)  # fmt: skip
+    trainee = Trainee.register(provider=ProviderRef(provider_id="p", ukprn="10000001"),
+                               record=record, placements=(), degrees=(),
+                               actor=Actor(source="api"), at=datetime.now(UTC))  # fmt: skip
+    rest, members = document_parts(trainee)
+    personal = msgspec.json.decode(b"{" + members + b"}")
+    assert list(personal) == [
+        *PERSONAL_DOCUMENT_FIELDS[: PERSONAL_DOCUMENT_FIELDS.index("ni_number")],
+        *disabilities,
+        *PERSONAL_DOCUMENT_FIELDS[PERSONAL_DOCUMENT_FIELDS.index("ni_number") :],
+    ]
+    assert personal["first_names"] == personal["ni_number"] == text
+    others = msgspec.json.decode(rest)
+    assert set(others).isdisjoint(PERSONAL_DOCUMENT_FIELDS)
+    assert others["trainee_id"] == trainee.slug and "training_route" in others

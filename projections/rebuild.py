@@ -251,6 +251,7 @@ async def _replay_range(
                 await load_keys(reader, keyring, [*carried, *(r[0] for r in records)], only=True)
                 fetching = asyncio.ensure_future(cursor.fetch(batch_size))
                 sink.expect(records[-1][0])  # the last aggregate is carried into the next batch
+                await asyncio.sleep(0)  # the reads are sent before the batch is folded
                 trainees = folder.feed(records)
                 done.events += len(records)
                 done.rows += len(trainees)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import msgspec
 from hypothesis import given
@@ -15,6 +15,7 @@ from domain.values import Actor, ProviderRef, TraineeRecord
 from projections.documents import (
     document_json,
     document_parts,
+    iso,
     timestamp,
     trainee_document,
     whole_seconds,
@@ -37,12 +38,21 @@ def test_the_stored_json_equals_the_encoded_document(disabilities, name) -> None
     assert document_json(trainee) == msgspec.json.encode(trainee_document(trainee))
 
 
-@given(st.datetimes(min_value=datetime(1900, 1, 1), timezones=st.just(UTC)))
+@given(st.dates())
+def test_dates_are_year_month_day(day) -> None:
+    assert iso(day) == day.isoformat()
+
+
+OFFSETS = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=9.5))])
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 2), timezones=OFFSETS))
 def test_timestamps_are_utc_with_milliseconds_or_whole_seconds(moment) -> None:
-    assert timestamp(moment) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + (
-        f"{moment.microsecond // 1000:03d}Z"
+    utc = moment.astimezone(UTC)
+    assert timestamp(moment) == utc.strftime("%Y-%m-%dT%H:%M:%S.") + (
+        f"{utc.microsecond // 1000:03d}Z"
     )
-    assert whole_seconds(moment) == moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert whole_seconds(moment) == utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @given(st.integers(min_value=1, max_value=8))

@@ -160,8 +160,5 @@ RecordChanges = _partial_record_type()
 
 def changed_fields(changes: msgspec.Struct) -> dict[str, object]:
     """The fields a RecordChanges value sets, with their values."""
-    return {
-        name: value
-        for name in changes.__struct_fields__
-        if (value := getattr(changes, name)) is not msgspec.UNSET
-    }
+    values = zip(changes.__struct_fields__, msgspec.structs.astuple(changes), strict=True)
+    return {name: value for name, value in values if value is not msgspec.UNSET}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,19 +19,25 @@ def timestamp(value: datetime | None) -> str | None:
     """A datetime as the API renders it: UTC with milliseconds, e.g. 2025-09-15T12:34:56.000Z."""
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    rfc3339 = _utc_rfc3339(value)  # "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", quoted
+    return (rfc3339[1:24] + b"Z" if value.microsecond else rfc3339[1:20] + b".000Z").decode()
 
 
 def whole_seconds(value: datetime | None) -> str | None:
     """A datetime as ISO 8601 in UTC without fractional seconds."""
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(timespec="seconds")[:-6] + "Z"
+    return (_utc_rfc3339(value)[1:20] + b"Z").decode()
+
+
+def _utc_rfc3339(value: datetime) -> bytes:
+    """The datetime in UTC as msgspec writes it (with a fifth of the work of isoformat)."""
+    return msgspec.json.encode(value if value.tzinfo is UTC else value.astimezone(UTC))
 
 
 def iso(value: date | None) -> str | None:
-    """A date as YYYY-MM-DD."""
-    return value.isoformat() if value else None
+    """A date as YYYY-MM-DD (msgspec writes it with half the work of isoformat)."""
+    return msgspec.json.encode(value)[1:-1].decode() if value else None
 
 
 class PlacementDocument(msgspec.Struct, kw_only=True):
@@ -143,17 +148,6 @@ class TraineeDocument(msgspec.Struct, kw_only=True):
     degrees: list[DegreeDocument]
 
 
-def _part(name: str, keep: Callable[[str], bool]) -> type[msgspec.Struct]:
-    """A struct of some of TraineeDocument's members, in its order."""
-    fields = [(f.name, f.type) for f in msgspec.structs.fields(TraineeDocument) if keep(f.name)]
-    return msgspec.defstruct(name, fields, kw_only=True, module=__name__)
-
-
-_PERSONAL = frozenset(PERSONAL_DOCUMENT_FIELDS)
-PersonalPart = _part("PersonalPart", lambda name: name in _PERSONAL)
-RecordPart = _part("RecordPart", lambda name: name not in _PERSONAL)
-
-
 def placement_document(placement: Placement) -> dict[str, Any]:
     """A placement's document as a plain mapping."""
     return msgspec.structs.asdict(_placement(placement))
@@ -186,12 +180,12 @@ def _stamp(value: datetime) -> str:
     return timestamp(value) or ""
 
 
-def _document_fields(trainee: Trainee) -> dict[str, Any]:
-    """The members of the trainee's document (domain vocabulary), but its disabilityN keys."""
+def document_struct(trainee: Trainee) -> TraineeDocument:
+    """The trainee in the domain's vocabulary, but its disabilityN keys."""
     r = trainee.record
     route = r.training_route
     w = trainee.withdrawal
-    return dict(
+    return TraineeDocument(
         trainee_id=trainee.slug,
         provider_trainee_id=r.provider_trainee_id,
         application_id=r.application_id,
@@ -263,11 +257,6 @@ def _document_fields(trainee: Trainee) -> dict[str, Any]:
     )
 
 
-def document_struct(trainee: Trainee) -> TraineeDocument:
-    """The trainee in the domain's vocabulary, but its disabilityN keys."""
-    return TraineeDocument(**_document_fields(trainee))
-
-
 def trainee_document(trainee: Trainee) -> dict[str, Any]:
     """The trainee in the domain's vocabulary, as a plain mapping."""
     out: dict[str, Any] = msgspec.json.decode(document_json(trainee))
@@ -276,20 +265,25 @@ def trainee_document(trainee: Trainee) -> dict[str, Any]:
 
 _AFTER_DISABILITIES = b',"ni_number":'
 _ID_MEMBER = len(b'{"trainee_id":"')
+_FIRST_RECORD_MEMBER = TraineeDocument.__struct_fields__[1 + len(PERSONAL_DOCUMENT_FIELDS)]
+_AFTER_PERSONAL = f',"{_FIRST_RECORD_MEMBER}":'.encode()
 
 
 def document_parts(trainee: Trainee) -> tuple[bytes, bytes]:
     """The document as JSON without its personal members, and those members as JSON object
-    members (`"first_names":"Ann",...`): the read model seals the second apart."""
-    fields = _document_fields(trainee)
-    personal = {name: fields.pop(name) for name in PERSONAL_DOCUMENT_FIELDS}
-    members = msgspec.json.encode(PersonalPart(**personal))[1:-1]
+    members (`"first_names":"Ann",...`): the read model seals the second apart. Encoded whole,
+    then cut where the personal members end (their values are JSON strings, in which a quote
+    is always escaped, so the next member's name cannot appear inside them)."""
+    whole = msgspec.json.encode(document_struct(trainee))
+    start = whole.index(b'"', _ID_MEMBER) + 1  # the end of the trainee_id member
+    end = whole.index(_AFTER_PERSONAL, start)
+    members = whole[start + 1 : end]
     disabilities = trainee.record.disabilities
     if disabilities:
         extra = msgspec.json.encode(disabilities)[1:-1]  # "disability1":"58",...
         at = members.index(_AFTER_DISABILITIES)
         members = members[:at] + b"," + extra + members[at:]
-    return msgspec.json.encode(RecordPart(**fields)), members
+    return whole[:start] + whole[end:], members
 
 
 def splice(record: bytes, members: bytes) -> bytes:

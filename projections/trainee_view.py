@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from domain.errors import TraineeErased
 from domain.trainee import Trainee
 from projections.documents import (
@@ -18,7 +20,14 @@ from projections.documents import (
 )
 from service.keyring import Keyring, open_sealed, seal
 
-__all__ = ["COLUMNS", "degree_document", "placement_document", "trainee_document", "trainee_row"]
+__all__ = [
+    "COLUMNS",
+    "degree_document",
+    "placement_document",
+    "plain_row",
+    "trainee_document",
+    "trainee_row",
+]
 
 COLUMNS = (
     "id",
@@ -108,13 +117,28 @@ def trainee_row(
     the duplicate check compare. An erased trainee keeps only its non-personal record. A `new`
     trainee gets its data key made here, without looking for a stored one; `parts` are the
     trainee's document_parts when the caller has them already."""
+    row, aead = plain_row(trainee, keyring, new=new, parts=parts)
+    if aead is None:
+        return row
+    sealed = seal(aead, row[SEALED_AT], row_aad(trainee.id))
+    return (*row[:SEALED_AT], sealed, *row[SEALED_AT + 1 :])
+
+
+def plain_row(
+    trainee: Trainee,
+    keyring: Keyring,
+    new: bool = False,
+    parts: tuple[bytes, bytes] | None = None,
+) -> tuple[tuple[Any, ...], AESGCM | None]:
+    """The trainee's row before sealing: the personal members in plaintext where trainee_row
+    puts them sealed, and the cipher that seals them (None: the row keeps none apart)."""
     r = trainee.record
     record, members = parts or document_parts(trainee)
-    sealed, h = None, keyring.keyed_hash
+    sealed, h, aead = None, keyring.keyed_hash, None
     if trainee.erasure is not None:
         h = _no_hash
     elif (aead := keyring.row_aead(trainee.id, first_event=new)) is not None:
-        sealed = seal(aead, members, row_aad(trainee.id))
+        sealed = members
     else:  # a rebuild of a trainee stored before personal data was sealed, as it was stored
         record = splice(record, members)
     return (
@@ -138,7 +162,7 @@ def trainee_row(
         sealed,
         trainee.erasure.at if trainee.erasure else None,
         record.decode(),
-    )
+    ), aead
 
 
 def _no_hash(kind: str, value: str | None) -> None:

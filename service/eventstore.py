@@ -6,23 +6,35 @@ import contextlib
 import threading
 import typing
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
 import msgspec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
-from domain.personal import PERSONAL_IN_EVENTS
+from domain.personal import PERSONAL_IN_EVENTS, SELF
 from domain.trainee import Trainee
 from projections.inline import DESTROY_KEYS
 from service.database import Database
 from service.keyring import Keyring, KeyRow, KeyStore, KeyUnavailable, MasterKeys
-from service.sealing import SEALED, event_name, seal_state, unseal_state
+from service.sealing import (
+    SEALED,
+    Envelope,
+    Layout,
+    event_name,
+    layout,
+    open_fields,
+    seal_state,
+    unseal_state,
+)
 
 FORGET_ANSWERS = "DELETE FROM idempotency_keys WHERE position(%s::bytea in body) > 0"
+Unset = msgspec.UnsetType
 _SKIPPED = frozenset({"originator_id", "originator_version", "originator_id_type"})
 
 
@@ -36,34 +48,84 @@ class MsgspecTranscoder(Transcoder):
         return msgspec.json.decode(data)
 
 
-_STATE_TYPES: dict[type, type[msgspec.Struct]] = {}
+@dataclass(frozen=True)
+class StateCodec:
+    """How the stored state of one event class decodes: straight from its JSON into a Struct
+    of the class's annotated fields (strict: an unknown or missing field is an error), then
+    its class_version and, when its personal fields may be sealed, the SEALED envelope and
+    where its opened fields go."""
+
+    cls: type
+    type: type[msgspec.Struct]
+    decoder: msgspec.json.Decoder[Any]
+    names: tuple[str, ...]  # the event's attributes: the struct's first fields
+    class_version: int
+    layout: Layout | None = None  # where the opened personal fields go
+    unsealed: tuple[str, ...] = ()  # the event's own personal fields: missing while sealed
+
+    def decode(self, state: bytes) -> Any:
+        """The typed state, or None when it is not stored at the class's version as it is
+        (then the plain way upcasts it, or says what is wrong)."""
+        try:
+            typed = self.decoder.decode(state)
+        except msgspec.ValidationError:
+            return None
+        return typed if typed.class_version == self.class_version else None
+
+    def attributes(self, typed: Any) -> dict[str, Any]:
+        """The event's attributes from its typed state."""
+        return dict(zip(self.names, msgspec.structs.astuple(typed), strict=False))
+
+    def complete(self, attributes: dict[str, Any]) -> bool:
+        """Whether no personal attribute of the event itself is still missing."""
+        return all(attributes[name] is not msgspec.UNSET for name in self.unsealed)
+
+
+_CODECS: dict[tuple[str, bool], StateCodec] = {}
 _PREPARING = threading.Lock()
 
 
-def _state_type(cls: type) -> type[msgspec.Struct]:
-    """A Struct with the event class's annotated fields, used to restore their types.
+def state_codec(topic: str, sealed: bool = False) -> StateCodec:
+    """The codec of the event class a topic names; `sealed`: when its personal fields may be
+    sealed (the SealingMapper's).
 
     Made and prepared under a lock: msgspec prepares a type's decoder on its first use, and two
     write threads doing that at once for the same type can crash the process.
     """
-    found = _STATE_TYPES.get(cls)
+    found = _CODECS.get((topic, sealed))
     if found is not None:
         return found
     with _PREPARING:
-        if cls not in _STATE_TYPES:
-            hints = typing.get_type_hints(cls)
-            fields = [
-                (name, hint)
-                for name, hint in hints.items()
-                if name not in _SKIPPED and typing.get_origin(hint) is not ClassVar
-            ]
-            made = msgspec.defstruct(
-                f"{cls.__qualname__}State", fields, kw_only=True, forbid_unknown_fields=True
-            )
-            with contextlib.suppress(msgspec.ValidationError):
-                msgspec.convert({}, made)  # prepares the decoder (then fails: fields missing)
-            _STATE_TYPES[cls] = made
-        return _STATE_TYPES[cls]
+        if (topic, sealed) not in _CODECS:
+            _CODECS[topic, sealed] = _make_codec(resolve_topic(topic), event_name(topic), sealed)
+        return _CODECS[topic, sealed]
+
+
+def _make_codec(cls: type, name: str, sealed: bool) -> StateCodec:
+    sealed = sealed and name in PERSONAL_IN_EVENTS
+    hints = typing.get_type_hints(cls)
+    unsealed = PERSONAL_IN_EVENTS[name].get(SELF, frozenset()) if sealed else frozenset()
+    fields: list[tuple[Any, ...]] = [
+        (field, hint) if field not in unsealed else (field, hint | Unset, msgspec.UNSET)
+        for field, hint in hints.items()
+        if field not in _SKIPPED and typing.get_origin(hint) is not ClassVar
+    ]
+    names = tuple(f[0] for f in fields)
+    fields.append(("class_version", int, 1))
+    if sealed:
+        fields.append(("envelope", Envelope | None, None))
+    made = msgspec.defstruct(
+        f"{cls.__qualname__}State", fields, kw_only=True, forbid_unknown_fields=True,
+        rename={"envelope": SEALED} if sealed else None,
+    )  # fmt: skip
+    decoder = msgspec.json.Decoder(made)
+    with contextlib.suppress(msgspec.ValidationError):
+        msgspec.convert({}, made)  # prepares convert too (then fails: fields missing)
+    version = getattr(cls, "class_version", 1)
+    if not sealed:
+        return StateCodec(cls, made, decoder, names, version)
+    found = layout(cls, name)
+    return StateCodec(cls, made, decoder, names, version, found, tuple(sorted(unsealed)))
 
 
 class StoredEventError(ValueError):
@@ -71,37 +133,48 @@ class StoredEventError(ValueError):
     upcaster, or one the class never had."""
 
 
-def decode_state(cls: type, state: dict[str, Any]) -> dict[str, Any]:
-    """A stored event's attributes, upcast to the class's version and typed strictly: an
-    unknown or missing field is an error, never a silent drop."""
-    class_version = getattr(cls, "class_version", 1)
+def decode_state(topic: str, state: dict[str, Any]) -> dict[str, Any]:
+    """A stored event's attributes from its plain values, upcast to the class's version and
+    typed strictly: an unknown or missing field is an error, never a silent drop."""
+    codec = state_codec(topic)
+    cls, class_version = codec.cls, codec.class_version
     from_version = state.pop("class_version", 1)
     while from_version < class_version:
         getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
         from_version += 1
     try:
-        typed = msgspec.convert(state, _state_type(cls))
+        typed = msgspec.convert(state, codec.type)
     except msgspec.ValidationError as exc:
         raise StoredEventError(f"{cls.__qualname__} v{class_version}: {exc}") from None
-    return {name: getattr(typed, name) for name in typed.__struct_fields__}
+    return codec.attributes(typed)
 
 
 class TypedMapper(Mapper[UUID]):
-    """Restores each event attribute to its annotated type after upcasting the stored dict."""
+    """Restores each event attribute to its annotated type: straight from the stored JSON, or
+    after upcasting the stored dict."""
+
+    sealing = False  # whether stored personal fields may be sealed
 
     def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
         """The stored event's attributes as plain values."""
         state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         return state
 
+    def event_state(self, codec: StateCodec, stored_event: StoredEvent) -> dict[str, Any]:
+        """The stored event's attributes, typed."""
+        typed = codec.decode(stored_event.state)
+        if typed is None:
+            return decode_state(stored_event.topic, self.stored_state(stored_event))
+        return codec.attributes(typed)
+
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        cls = resolve_topic(stored_event.topic)
-        event_state = decode_state(cls, self.stored_state(stored_event))
+        codec = state_codec(stored_event.topic, self.sealing)
+        event_state = self.event_state(codec, stored_event)
         event_state["originator_id"] = stored_event.originator_id
         event_state["originator_version"] = stored_event.originator_version
-        domain_event = object.__new__(cls)
+        domain_event: DomainEventProtocol[UUID] = object.__new__(codec.cls)
         object.__setattr__(domain_event, "__dict__", event_state)
-        return typing.cast(DomainEventProtocol[UUID], domain_event)
+        return domain_event
 
 
 class SealingMapper(TypedMapper):
@@ -109,6 +182,8 @@ class SealingMapper(TypedMapper):
     opens them on the way out (service.sealing); the rest of the mapping is TypedMapper's.
     Without a keyring (`keyring=None`) personal fields read as erased: for projections that
     need none of them."""
+
+    sealing = True
 
     def __init__(self, transcoder: Transcoder, keyring: Keyring | None) -> None:
         super().__init__(transcoder=transcoder)
@@ -134,13 +209,37 @@ class SealingMapper(TypedMapper):
             state=self.transcoder.encode(state),
         )
 
+    def _aead(self, stored_event: StoredEvent) -> AESGCM | None:
+        trainee_id = typing.cast(UUID, stored_event.originator_id)
+        return None if self.keyring is None else self.keyring.aead(trainee_id)
+
+    def _open(
+        self, found: Layout, state: dict[str, Any], envelope: Envelope | None, stored: StoredEvent
+    ) -> bool:
+        """Put the sealed fields back into the typed state; whether they fit."""
+        if envelope is None:
+            return True
+        trainee_id = typing.cast(UUID, stored.originator_id)
+        aead = None if self.keyring is None else self.keyring.aead(trainee_id)
+        return open_fields(found, state, envelope, aead, trainee_id, stored.originator_version)
+
+    def event_state(self, codec: StateCodec, stored_event: StoredEvent) -> dict[str, Any]:
+        if codec.layout is None:
+            return super().event_state(codec, stored_event)
+        typed = codec.decode(stored_event.state)
+        if typed is not None:
+            state = codec.attributes(typed)
+            opened = self._open(codec.layout, state, typed.envelope, stored_event)
+            if opened and codec.complete(state):
+                return state
+        return decode_state(stored_event.topic, self.stored_state(stored_event))
+
     def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
         state = super().stored_state(stored_event)
         if SEALED in state:
             trainee_id = typing.cast(UUID, stored_event.originator_id)
             version = stored_event.originator_version
-            aead = None if self.keyring is None else self.keyring.aead(trainee_id)
-            unseal_state(state, aead, trainee_id, version)
+            unseal_state(state, self._aead(stored_event), trainee_id, version)
         return state
 
 

@@ -82,10 +82,15 @@ class MasterKeys:
     keys: list[bytes]
     source: Path | None = None
     _mtime: float = field(default=0.0, repr=False)
+    _ciphers: dict[str, AESGCM] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.source is not None:
             self._mtime = self.source.stat().st_mtime
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the ciphers made from the keys (each process makes its own)."""
+        return {**vars(self), "_ciphers": {}}
 
     @property
     def current(self) -> bytes:
@@ -105,6 +110,13 @@ class MasterKeys:
             return self.by_id(wanted)
         raise UnknownMasterKey(wanted)
 
+    def cipher(self, wanted: str) -> AESGCM:
+        """The master key with this id as a cipher, made once per key."""
+        found = self._ciphers.get(wanted)
+        if found is None:
+            found = self._ciphers[wanted] = AESGCM(self.by_id(wanted))
+        return found
+
     def refresh(self, force: bool = False) -> bool:
         """Read the key file again if it changed; whether the keys changed."""
         if self.source is None:
@@ -118,6 +130,8 @@ class MasterKeys:
             return False
         changed = keys != self.keys
         self.keys, self._mtime = keys, mtime
+        if changed:
+            self._ciphers = {}
         return changed
 
 
@@ -131,12 +145,11 @@ def wrap(master: bytes, data_key: bytes, owner: bytes) -> bytes:
     return nonce + AESGCM(master).encrypt(nonce, data_key, _wrap_aad(owner))
 
 
-def unwrap(master: bytes, wrapped: bytes, owner: bytes) -> bytes:
+def unwrap(master: bytes | AESGCM, wrapped: bytes, owner: bytes) -> bytes:
     """The data key inside a wrapped key (raises KeyUnavailable if it does not open)."""
+    cipher = AESGCM(master) if isinstance(master, bytes) else master
     try:
-        return AESGCM(master).decrypt(
-            wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(owner)
-        )
+        return cipher.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(owner))
     except InvalidTag:
         raise KeyUnavailable("a wrapped key does not open with its master key") from None
 
@@ -183,7 +196,7 @@ class Keyring:
         self._opened: dict[bytes, AESGCM] = {}
         self._pending: dict[UUID, tuple[bytes, str, AESGCM]] = {}
         self._hash_key: bytes | None = None
-        self._keyed: tuple[bytes, Any] | None = None
+        self._keyed: Any = None  # an HMAC keyed with the hashing key: copies are cheaper
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -256,6 +269,10 @@ class Keyring:
         for trainee_id, wrapped, master_id in rows:
             self._aeads[trainee_id] = self.opened(trainee_id, wrapped, master_id)
 
+    def hold(self, rows: Iterable[KeyRow]) -> None:
+        """Know these stored keys and no other (a replay's batch: its memory stays flat)."""
+        self._aeads = {i: self._unwrapped(i, wrapped, master) for i, wrapped, master in rows}
+
     def forget(self, trainee_id: UUID) -> None:
         """Drop what the process knows of a trainee's key (after an erasure)."""
         self._aeads.pop(trainee_id, None)
@@ -269,16 +286,25 @@ class Keyring:
             return None
         found = self._opened.get(wrapped)
         if found is None:
-            key = unwrap(self.master.by_id(master_id), wrapped, trainee_id.bytes)
             if len(self._opened) > _CACHE_LIMIT:
                 self._opened.clear()
+            key = unwrap(self.master.cipher(master_id), wrapped, trainee_id.bytes)
             found = self._opened[wrapped] = AESGCM(key)
         return found
+
+    def _unwrapped(
+        self, trainee_id: UUID, wrapped: bytes | None, master_id: str | None
+    ) -> AESGCM | None:
+        """The cipher of a stored wrapped key (None when erased), kept by no cache."""
+        if wrapped is None or master_id is None:
+            return None
+        return AESGCM(unwrap(self.master.cipher(master_id), wrapped, trainee_id.bytes))
 
     # The hashing key: one per deployment, for filters and duplicate checks.
 
     def set_hash_secret(self, wrapped: bytes, master_id: str) -> None:
-        self._hash_key = unwrap(self.master.by_id(master_id), wrapped, HASH_SECRET.encode())
+        self._hash_key = unwrap(self.master.cipher(master_id), wrapped, HASH_SECRET.encode())
+        self._keyed = None
 
     def make_hash_secret(self) -> tuple[bytes, str]:
         """A new hashing key, wrapped by the current master key."""
@@ -293,10 +319,9 @@ class Keyring:
         return typing.cast(bytes, self._hash_key)
 
     def _hasher(self) -> Any:
-        key = self.hash_key()
-        if self._keyed is None or self._keyed[0] != key:  # keyed once: copies are cheaper
-            self._keyed = (key, hmac.new(key, digestmod=hashlib.sha256))
-        return self._keyed[1].copy()
+        if self._keyed is None:
+            self._keyed = hmac.new(self.hash_key(), digestmod=hashlib.sha256)
+        return self._keyed.copy()
 
     def keyed_hash(self, kind: str, value: str | None) -> str | None:
         """A keyed hash of a normalised personal value: equal values, equal hashes; without
@@ -356,15 +381,21 @@ def load_master_keys(
 
 
 async def load_keys(
-    conn: asyncpg.Connection | asyncpg.Pool, keyring: Keyring, ids: Iterable[UUID]
-) -> None:
-    """Teach the keyring the stored keys of these trainees (a rebuild's or worker's batch)."""
+    conn: asyncpg.Connection | asyncpg.Pool, keyring: Keyring, ids: Iterable[UUID], *,
+    only: bool = False,
+) -> None:  # fmt: skip
+    """Teach the keyring the stored keys of these trainees (a rebuild's or worker's batch);
+    `only`: and make it forget every other."""
     rows = await conn.fetch(
         "SELECT trainee_id, wrapped, master_key_id FROM trainee_keys"
         " WHERE trainee_id = ANY($1::uuid[])",
         list(set(ids)),
     )
-    keyring.learn((r[0], r[1], r[2]) for r in rows)
+    keys = ((r[0], r[1], r[2]) for r in rows)
+    if only:
+        keyring.hold(keys)
+    else:
+        keyring.learn(keys)
 
 
 async def load_hash_key(conn: asyncpg.Connection, keyring: Keyring) -> None:

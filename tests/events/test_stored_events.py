@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from typing import Any
 from uuid import uuid4
 
+import msgspec
 import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 
+from domain.personal import PERSONAL_IN_EVENTS, SELF, erased_value
 from domain.trainee import Trainee
-from service.eventstore import MsgspecTranscoder, StoredEventError, TypedMapper
+from service.eventstore import (
+    MsgspecTranscoder,
+    SealingMapper,
+    StoredEventError,
+    TypedMapper,
+    decode_state,
+    state_codec,
+)
+from service.keyring import Keyring, MasterKeys
+from service.sealing import SEALED
 from tests.events.make_fixture import FIXTURE
 
 MAPPER = TypedMapper(transcoder=MsgspecTranscoder())
@@ -97,3 +109,40 @@ def test_a_missing_required_field_fails_loudly() -> None:
     state = {k: v for k, v in row["state"].items() if k != "actor"}
     with pytest.raises(StoredEventError, match="actor"):
         _decode({**row, "state": state})
+
+
+def _sealing(erased: bool = False) -> tuple[SealingMapper, list[StoredEvent]]:
+    """A sealing mapper and the fixture's events as it stores them (each trainee's personal
+    fields sealed with a key of its own); with `erased`, that key is destroyed afterwards."""
+    keyring = Keyring(MasterKeys([os.urandom(32)]), makes_keys=True)
+    mapper = SealingMapper(MsgspecTranscoder(), keyring)
+    stored = [mapper.to_stored_event(_decode(row)) for row in STORED]
+    if erased:
+        keyring.hold([(TRAINEE_ID, None, None)])
+    return mapper, stored
+
+
+def _origin(stored: StoredEvent) -> dict[str, Any]:
+    return {"originator_id": stored.originator_id, "originator_version": stored.originator_version}
+
+
+def test_sealed_events_decode_straight_into_the_events_they_were() -> None:
+    mapper, stored = _sealing()
+    assert sum(SEALED.encode() in s.state for s in stored) == len(PERSONAL_IN_EVENTS)
+    for row, sealed in zip(STORED, stored, strict=True):
+        assert state_codec(sealed.topic, sealed=True).decode(sealed.state) is not None  # straight
+        event = mapper.to_domain_event(sealed)
+        assert vars(event) == vars(_decode(row))
+        plain = decode_state(sealed.topic, mapper.stored_state(sealed))  # the upcasting way
+        assert plain | _origin(sealed) == vars(event)
+
+
+def test_sealed_events_whose_key_is_destroyed_read_as_erased() -> None:
+    mapper, stored = _sealing(erased=True)
+    for sealed in stored:
+        event = vars(mapper.to_domain_event(sealed))
+        assert decode_state(sealed.topic, mapper.stored_state(sealed)) | _origin(sealed) == event
+        for path in json.loads(sealed.state).get(SEALED, {}).get("fields", []):
+            container, _, field = path.rpartition(".")
+            holder = event if container == SELF else msgspec.structs.asdict(event[container])
+            assert holder[field] == erased_value(field), path

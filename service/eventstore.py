@@ -36,12 +36,19 @@ class MsgspecTranscoder(Transcoder):
         return msgspec.json.decode(data)
 
 
-_STATE_TYPES: dict[type, type[msgspec.Struct]] = {}
+class _StateType(typing.NamedTuple):
+    struct: type[msgspec.Struct]
+    decoder: msgspec.json.Decoder[Any]
+    class_version: int
+
+
+_STATE_TYPES: dict[type, _StateType] = {}
 _PREPARING = threading.Lock()
 
 
-def _state_type(cls: type) -> type[msgspec.Struct]:
-    """A Struct with the event class's annotated fields, used to restore their types.
+def _state_type(cls: type) -> _StateType:
+    """A Struct with the event class's annotated fields, used to restore their types, a
+    decoder of its JSON, and the class's version.
 
     Made and prepared under a lock: msgspec prepares a type's decoder on its first use, and two
     write threads doing that at once for the same type can crash the process.
@@ -62,7 +69,8 @@ def _state_type(cls: type) -> type[msgspec.Struct]:
             )
             with contextlib.suppress(msgspec.ValidationError):
                 msgspec.convert({}, made)  # prepares the decoder (then fails: fields missing)
-            _STATE_TYPES[cls] = made
+            decoder = msgspec.json.Decoder(made)
+            _STATE_TYPES[cls] = _StateType(made, decoder, getattr(cls, "class_version", 1))
         return _STATE_TYPES[cls]
 
 
@@ -74,34 +82,64 @@ class StoredEventError(ValueError):
 def decode_state(cls: type, state: dict[str, Any]) -> dict[str, Any]:
     """A stored event's attributes, upcast to the class's version and typed strictly: an
     unknown or missing field is an error, never a silent drop."""
-    class_version = getattr(cls, "class_version", 1)
+    found = _state_type(cls)
+    class_version = found.class_version
     from_version = state.pop("class_version", 1)
     while from_version < class_version:
         getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
         from_version += 1
     try:
-        typed = msgspec.convert(state, _state_type(cls))
+        typed = msgspec.convert(state, found.struct)
     except msgspec.ValidationError as exc:
         raise StoredEventError(f"{cls.__qualname__} v{class_version}: {exc}") from None
-    return {name: getattr(typed, name) for name in typed.__struct_fields__}
+    return msgspec.structs.asdict(typed)
+
+
+_CLASS_VERSION = b'"class_version"'
+
+
+def decode_json_state(cls: type, data: bytes) -> dict[str, Any]:
+    """decode_state of a stored event's JSON: decoded straight into the class's types, in
+    one pass, when there is nothing to upcast; through a plain dict otherwise."""
+    found = _state_type(cls)
+    if found.class_version == 1 and _CLASS_VERSION not in data:
+        try:
+            return msgspec.structs.asdict(found.decoder.decode(data))
+        except msgspec.ValidationError:
+            pass  # decode_state says what is wrong
+    return decode_state(cls, msgspec.json.decode(data))
 
 
 class TypedMapper(Mapper[UUID]):
     """Restores each event attribute to its annotated type after upcasting the stored dict."""
 
-    def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
-        """The stored event's attributes as plain values."""
-        state: dict[str, Any] = self.transcoder.decode(stored_event.state)
-        return state
-
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        cls = resolve_topic(stored_event.topic)
-        event_state = decode_state(cls, self.stored_state(stored_event))
-        event_state["originator_id"] = stored_event.originator_id
-        event_state["originator_version"] = stored_event.originator_version
+        return self.decode(
+            typing.cast(UUID, stored_event.originator_id),
+            stored_event.originator_version,
+            stored_event.topic,
+            stored_event.state,
+        )
+
+    def decode(
+        self, originator_id: UUID, originator_version: int, topic: str, state: bytes
+    ) -> DomainEventProtocol[UUID]:
+        """The event stored with these values (to_domain_event without a StoredEvent)."""
+        cls = resolve_topic(topic)
+        event_state = self.event_state(cls, originator_id, originator_version, state)
+        event_state["originator_id"] = originator_id
+        event_state["originator_version"] = originator_version
         domain_event = object.__new__(cls)
         object.__setattr__(domain_event, "__dict__", event_state)
         return typing.cast(DomainEventProtocol[UUID], domain_event)
+
+    def event_state(
+        self, cls: type, originator_id: UUID, originator_version: int, state: bytes
+    ) -> dict[str, Any]:
+        """The stored event's attributes, typed (decode_state)."""
+        if type(self.transcoder) is MsgspecTranscoder:
+            return decode_json_state(cls, state)
+        return decode_state(cls, self.transcoder.decode(state))
 
 
 class SealingMapper(TypedMapper):
@@ -134,14 +172,18 @@ class SealingMapper(TypedMapper):
             state=self.transcoder.encode(state),
         )
 
-    def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
-        state = super().stored_state(stored_event)
-        if SEALED in state:
-            trainee_id = typing.cast(UUID, stored_event.originator_id)
-            version = stored_event.originator_version
-            aead = None if self.keyring is None else self.keyring.aead(trainee_id)
-            unseal_state(state, aead, trainee_id, version)
-        return state
+    def event_state(
+        self, cls: type, originator_id: UUID, originator_version: int, state: bytes
+    ) -> dict[str, Any]:
+        if _SEALED_KEY not in state:  # nothing sealed: no plain dict needed on the way
+            return super().event_state(cls, originator_id, originator_version, state)
+        plain: dict[str, Any] = self.transcoder.decode(state)
+        aead = None if self.keyring is None else self.keyring.aead(originator_id)
+        unseal_state(plain, aead, originator_id, originator_version)
+        return decode_state(cls, plain)
+
+
+_SEALED_KEY = b'"%s"' % SEALED.encode()  # as the encoder writes the key: never escaped
 
 
 def keyed_mapper(master: MasterKeys, makes_keys: bool = False) -> SealingMapper:
@@ -157,6 +199,8 @@ def blind_mapper() -> SealingMapper:
 
 def decode_stored_event(mapper: Mapper[UUID], row: Any) -> DomainEventProtocol[UUID]:
     """Turn an events-table row (originator_id, originator_version, topic, state) into an event."""
+    if isinstance(mapper, TypedMapper):
+        return mapper.decode(row[0], row[1], row[2], bytes(row[3]))
     return mapper.to_domain_event(
         StoredEvent(
             originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3])

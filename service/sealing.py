@@ -9,6 +9,7 @@ data: a sealed value cannot be moved to another trainee, event or field unnotice
 from __future__ import annotations
 
 import base64
+import binascii
 from typing import Any
 from uuid import UUID
 
@@ -78,7 +79,7 @@ def unseal_state(
         values = {path: erased_value(path.rpartition(".")[2]) for path in fields}
     else:
         plain = open_sealed(
-            aead, base64.b64decode(sealed["data"]), _aad(trainee_id, version, fields)
+            aead, binascii.a2b_base64(sealed["data"]), _aad(trainee_id, version, fields)
         )
         values = msgspec.json.decode(plain)
     for path, value in values.items():

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from typing import Any
 
 import msgspec
 
 from domain.personal import PERSONAL_DOCUMENT_FIELDS
 from domain.trainee import Trainee
-from domain.values import Degree, Placement
+from domain.values import RECORD_FIELDS, Degree, Placement, TraineeRecord, Withdrawal
 
 UNDERGRAD_ROUTES = frozenset({"09", "11", "14", "18"})
 EYTS_ROUTES = frozenset({"17", "18", "19", "20"})
@@ -180,86 +182,152 @@ def _stamp(value: datetime) -> str:
     return timestamp(value) or ""
 
 
-def document_struct(trainee: Trainee) -> TraineeDocument:
-    """The trainee in the domain's vocabulary, but its disabilityN keys."""
-    r = trainee.record
-    route = r.training_route
-    w = trainee.withdrawal
-    return TraineeDocument(
-        trainee_id=trainee.slug,
-        provider_trainee_id=r.provider_trainee_id,
-        application_id=r.application_id,
-        trn=trainee.trn,
-        first_names=r.first_names,
-        middle_names=r.middle_names,
-        last_name=r.last_name,
-        previous_last_name=r.previous_last_name,
-        date_of_birth=iso(r.date_of_birth),
-        email=r.email,
-        sex=r.sex,
-        nationality=r.nationality,
-        ethnicity=r.ethnicity,
-        ethnic_group=r.ethnic_group,
-        ethnic_background=r.ethnic_background,
-        additional_ethnic_background=r.additional_ethnic_background,
-        diversity_disclosure=r.diversity_disclosure,
-        disability_disclosure=r.disability_disclosure,
+Members = Callable[[Any], dict[str, Any]]
+
+
+def _route_members(route: str | None) -> dict[str, Any]:
+    return dict(
         training_route=route,
-        training_initiative=r.training_initiative,
-        additional_training_initiative=r.additional_training_initiative,
-        itt_aim=r.itt_aim,
-        itt_qualification_aim=r.itt_qualification_aim,
-        course_year=r.course_year,
-        ni_number=r.ni_number,
-        pg_apprenticeship_start_date=iso(r.pg_apprenticeship_start_date),
-        course_subject_1=r.course_subject_1,
-        course_subject_2=r.course_subject_2,
-        course_subject_3=r.course_subject_3,
         course_qualification=None if route is None else "EYTS" if route in EYTS_ROUTES else "QTS",
         course_title=None,
         course_level="undergrad" if route in UNDERGRAD_ROUTES else "postgrad",
-        course_education_phase=r.course_education_phase,
-        course_itt_start_date=iso(r.itt_start_date),
-        course_age_range=r.course_age_range,
-        course_min_age=r.course_min_age,
-        course_max_age=r.course_max_age,
-        study_mode=r.study_mode,
-        itt_start_date=iso(r.itt_start_date),
-        itt_end_date=iso(r.itt_end_date),
-        trainee_start_date=iso(r.trainee_start_date),
-        outcome_date=iso(trainee.outcome_date),
-        submitted_for_trn_at=timestamp(trainee.submitted_for_trn_at),
-        recommended_for_award_at=whole_seconds(trainee.recommended_for_award_at),
-        awarded_at=timestamp(trainee.awarded_at),
-        defer_date=iso(trainee.defer_date),
-        defer_reason=trainee.defer_reason,
-        reinstate_date=iso(trainee.reinstate_date),
+    )
+
+
+_RECORD_MADE: dict[str, Members] = {
+    "date_of_birth": lambda day: {"date_of_birth": iso(day)},
+    "training_route": _route_members,
+    "pg_apprenticeship_start_date": lambda day: {"pg_apprenticeship_start_date": iso(day)},
+    "itt_start_date": lambda day: {"course_itt_start_date": iso(day), "itt_start_date": iso(day)},
+    "itt_end_date": lambda day: {"itt_end_date": iso(day)},
+    "trainee_start_date": lambda day: {"trainee_start_date": iso(day)},
+}
+"""The record's fields that make members other than themselves as they are; every other one
+(but the disabilities) is a member of its own name and value."""
+
+
+def _record_members(r: TraineeRecord) -> dict[str, Any]:
+    """The members made from the trainee's record, but its disabilityN keys."""
+    members = msgspec.structs.asdict(r)
+    del members["disabilities"]
+    for field, made in _RECORD_MADE.items():
+        members.update(made(getattr(r, field)))
+    return members
+
+
+def _withdrawal_members(w: Withdrawal | None) -> dict[str, Any]:
+    return dict(
         withdrawal_date=iso(w.date) if w else None,
         withdrawal_reasons=list(w.reasons) if w else None,
         withdrawal_trigger=w.trigger if w else None,
         withdrawal_future_interest=w.future_interest if w else None,
         withdrawal_another_reason=w.another_reason if w else None,
         withdrawal_safeguarding_concern_reasons=w.safeguarding_concern_reasons if w else None,
-        state=str(trainee.state),
-        record_source=trainee.record_source,
-        hesa_id=r.hesa_id,
-        ukprn=trainee.provider.ukprn,
-        training_partner_urn=r.training_partner_urn,
-        training_partner_ukprn=r.training_partner_ukprn,
-        employing_school_urn=r.employing_school_urn,
-        iqts_country=r.iqts_country,
-        fund_code=r.fund_code,
-        funding_method=r.funding_method,
-        created_at=_stamp(trainee.created_on),
-        updated_at=_stamp(trainee.modified_on),
-        placements=[_placement(p) for p in trainee.placements],
-        degrees=[_degree(d) for d in sorted(trainee.degrees, key=lambda d: d.graduation_year or 0)],
     )
+
+
+def _graduation(d: Degree) -> int:
+    return d.graduation_year or 0
+
+
+_ONE: dict[str, tuple[str, Callable[[Any], Any] | None]] = {
+    "slug": ("trainee_id", None),
+    "trn": ("trn", None),
+    "outcome_date": ("outcome_date", iso),
+    "submitted_for_trn_at": ("submitted_for_trn_at", timestamp),
+    "recommended_for_award_at": ("recommended_for_award_at", whole_seconds),
+    "awarded_at": ("awarded_at", timestamp),
+    "defer_date": ("defer_date", iso),
+    "defer_reason": ("defer_reason", None),
+    "reinstate_date": ("reinstate_date", iso),
+    "state": ("state", str),
+    "record_source": ("record_source", None),
+    "provider": ("ukprn", attrgetter("ukprn")),
+    "created_on": ("created_at", _stamp),
+    "modified_on": ("updated_at", _stamp),
+}
+"""The trainee's attributes that make one member each: its name, and what makes its value
+from the attribute's (None: the value itself)."""
+
+_MANY: dict[str, Members] = {
+    "record": _record_members,
+    "withdrawal": _withdrawal_members,
+    "placements": lambda placements: {"placements": [_placement(p) for p in placements]},
+    "degrees": lambda degrees: {"degrees": [_degree(d) for d in sorted(degrees, key=_graduation)]},
+}
+"""The attributes that make several members, or lists of items."""
+
+SOURCES = (*_ONE, *_MANY)
+"""The trainee's attributes the document is made from (a member comes from one only), in
+the order trainee_sources reads them."""
+
+_read_sources = attrgetter(*SOURCES)
+_RECORD = SOURCES.index("record")
+_ONE_MADE = tuple(_ONE.values())
+_MANY_MADE = tuple(_MANY.values())
+
+
+def trainee_sources(trainee: Trainee) -> tuple[Any, ...]:
+    """The values of the trainee's attributes its document is made from, in SOURCES order."""
+    return _read_sources(trainee)
+
+
+def _document_fields(sources: tuple[Any, ...]) -> dict[str, Any]:
+    """The members of the document (domain vocabulary), but its disabilityN keys."""
+    fields = {
+        name: value if make is None else make(value)
+        for (name, make), value in zip(_ONE_MADE, sources, strict=False)
+    }
+    for members, value in zip(_MANY_MADE, sources[len(_ONE_MADE) :], strict=True):
+        fields.update(members(value))
+    return fields
+
+
+def _one(name: str, make: Callable[[Any], Any] | None) -> Members:
+    if make is None:
+        return lambda value: {name: value}
+    return lambda value: {name: make(value)}
+
+
+def _field_members(field: str) -> Members:
+    if field == "disabilities":
+        return dict  # the disabilityN members, the document's own keys
+    return _RECORD_MADE.get(field) or _one(field, None)
+
+
+def _plain(members: Members) -> Members:
+    return lambda value: msgspec.to_builtins(members(value))
+
+
+def _member_sources() -> dict[str, Members]:
+    out = {attribute: _one(name, make) for attribute, (name, make) in _ONE.items()}
+    out.update({f"record.{field}": _field_members(field) for field in RECORD_FIELDS})
+    out["withdrawal"] = _withdrawal_members
+    out["placements"] = _plain(_MANY["placements"])  # their items are structs
+    out["degrees"] = _plain(_MANY["degrees"])
+    return out
+
+
+MEMBER_SOURCES = _member_sources()
+"""SOURCES at their finest, the record's fields one by one (`record.<field>`), each making
+its members as plain values, as trainee_document has them: a history makes again only the
+members of what an event changed."""
+
+
+def document_struct(trainee: Trainee) -> TraineeDocument:
+    """The trainee in the domain's vocabulary, but its disabilityN keys."""
+    return TraineeDocument(**_document_fields(trainee_sources(trainee)))
 
 
 def trainee_document(trainee: Trainee) -> dict[str, Any]:
     """The trainee in the domain's vocabulary, as a plain mapping."""
-    out: dict[str, Any] = msgspec.json.decode(document_json(trainee))
+    return document_from(trainee_sources(trainee))
+
+
+def document_from(sources: tuple[Any, ...]) -> dict[str, Any]:
+    """The document of a trainee whose attributes had these values (trainee_sources), as a
+    plain mapping."""
+    out: dict[str, Any] = msgspec.json.decode(splice(*_parts(sources)))
     return out
 
 
@@ -271,14 +339,18 @@ _AFTER_PERSONAL = f',"{_FIRST_RECORD_MEMBER}":'.encode()
 
 def document_parts(trainee: Trainee) -> tuple[bytes, bytes]:
     """The document as JSON without its personal members, and those members as JSON object
-    members (`"first_names":"Ann",...`): the read model seals the second apart. Encoded whole,
-    then cut where the personal members end (their values are JSON strings, in which a quote
-    is always escaped, so the next member's name cannot appear inside them)."""
-    whole = msgspec.json.encode(document_struct(trainee))
+    members (`"first_names":"Ann",...`): the read model seals the second apart."""
+    return _parts(trainee_sources(trainee))
+
+
+def _parts(sources: tuple[Any, ...]) -> tuple[bytes, bytes]:
+    """Encoded whole, then cut where the personal members end (their values are JSON strings,
+    in which a quote is always escaped, so the next member's name cannot appear inside them)."""
+    whole = msgspec.json.encode(TraineeDocument(**_document_fields(sources)))
     start = whole.index(b'"', _ID_MEMBER) + 1  # the end of the trainee_id member
     end = whole.index(_AFTER_PERSONAL, start)
     members = whole[start + 1 : end]
-    disabilities = trainee.record.disabilities
+    disabilities = sources[_RECORD].disabilities
     if disabilities:
         extra = msgspec.json.encode(disabilities)[1:-1]  # "disability1":"58",...
         at = members.index(_AFTER_DISABILITIES)

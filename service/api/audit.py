@@ -130,7 +130,7 @@ class AuditController(Controller):
                 "vocabulary": version.name,
                 "sequence": step.sequence,
                 "at": step.at.isoformat(),
-                "data": version.render(step.document),
+                "data": version.render(found.document(step)),
             }
         )
 

@@ -191,7 +191,7 @@ class AuditPagesController(Controller):
         body = page.trainee(
             found.slug,
             timeline.entries(found, version),
-            version.render(step.document),
+            version.render(found.document(step)),
             step.sequence,
             version.name,
             VERSIONS,

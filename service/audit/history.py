@@ -37,7 +37,7 @@ async def history(
         "as_of": as_of.isoformat() if as_of else None,
         "sequence": step.sequence,
         "events": shown,
-        "data": version.render(step.document),
+        "data": version.render(found.document(step)),
     }
 
 

@@ -1,35 +1,70 @@
-"""A trainee's timeline: its events replayed one by one, the document after each, what changed
-field by field, and the trainee as a client of any version would have read it at any point."""
+"""A trainee's timeline: its events replayed one by one, what each changed field by field,
+and the trainee as a client of any version would have read it at any point.
+
+A step keeps the trainee's attributes its document is made from (projections.documents.SOURCES)
+and which of them, or of its record's fields, the event changed, not a whole document: most
+events change two or three of sixty, so an entry makes again and compares only their members,
+and a document is made only for the step that is asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress
+from operator import attrgetter, ne
 from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
+import msgspec
 from eventsourcing.persistence import Mapper
+from msgspec.structs import astuple
 
 from domain.personal import ERASED, PERSONAL_DOCUMENT_FIELDS
 from domain.trainee import Trainee, trainee_uuid
-from projections.documents import trainee_document
+from domain.values import RECORD_FIELDS
+from projections.documents import MEMBER_SOURCES, SOURCES, Members, document_from, trainee_sources
+from service.audit.changes import LEFT_OUT, changes, described
 from service.eventstore import EVENTS_TABLE, decode_stored_event
 from service.keyring import Keyring, load_keys
 from service.versions import ApiVersion
 
 _SYSTEM_EVENTS = frozenset({"TrnReceived", "Awarded"})
-_LISTS = {"placements": "placement_id", "degrees": "degree_id"}
 _READ = (
     "SELECT notification_id, originator_id, originator_version, topic, state, hash"
     f" FROM {EVENTS_TABLE} WHERE originator_id = $1 ORDER BY originator_version"
 )
 
 
-@dataclass(frozen=True)
-class Step:
-    """One event of the timeline and the trainee's document (head vocabulary) after it."""
+_NAMES = SOURCES
+_RECORD = _NAMES.index("record")
+_RECORD_SOURCES = tuple(f"record.{field}" for field in RECORD_FIELDS)
+
+
+def _maker(source: str) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
+    """The members a source made, from a step's sources."""
+    make: Members = MEMBER_SOURCES[source]
+    if source.startswith("record."):
+        field = attrgetter(source.removeprefix("record."))
+        return lambda sources: make(field(sources[_RECORD]))
+    at = _NAMES.index(source)
+    return lambda sources: make(sources[at])
+
+
+_MAKERS = {source: _maker(source) for source in MEMBER_SOURCES}
+
+
+def _erasing(
+    make: Callable[[tuple[Any, ...]], dict[str, Any]],
+) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
+    return lambda sources: erased_document(make(sources))
+
+
+class Step(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One event of the timeline, and the trainee's attributes its document is made from
+    after it (in SOURCES order). Not tracked by the garbage collector: a step refers to no
+    step, and a timeline has many."""
 
     notification_id: int
     sequence: int
@@ -37,7 +72,10 @@ class Step:
     at: datetime
     actor: Mapping[str, Any]
     hash: bytes | None
-    document: Mapping[str, Any]
+    sources: tuple[Any, ...]
+    changed: tuple[str, ...] | None
+    """The member sources (MEMBER_SOURCES) the event changed (None: the first event, which
+    made them all)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +86,21 @@ class Timeline:
     slug: str
     provider_id: str
     steps: list[Step]
+    erased: bool = False
+
+    def document(self, step: Step) -> dict[str, Any]:
+        """The trainee's document (the domain's vocabulary) after the step."""
+        return self._erased(document_from(step.sources))
+
+    def makers(self) -> dict[str, Callable[[tuple[Any, ...]], dict[str, Any]]]:
+        """Per member source, what it makes from a step's sources (personal members erased
+        for an erased trainee)."""
+        if not self.erased:
+            return _MAKERS
+        return {source: _erasing(make) for source, make in _MAKERS.items()}
+
+    def _erased(self, members: dict[str, Any]) -> dict[str, Any]:
+        return erased_document(members) if self.erased else members
 
     def at_time(self, moment: datetime) -> Step | None:
         """The last step at or before the moment (None: the trainee did not exist yet)."""
@@ -90,27 +143,52 @@ async def load(
     keyring = getattr(mapper, "keyring", None)
     if isinstance(keyring, Keyring):  # what is stored now: a key destroyed since is gone here too
         await load_keys(pool, keyring, [trainee_uuid(slug)])
-    trainee: Trainee | None = None
+    trainee: Any = None
     steps = []
+    before: tuple[Any, ...] = ()
+    lists: list[int] = []
+    actors: dict[tuple[Any, bool], dict[str, Any]] = {}  # one view of each actor, shared
     for row in rows:
-        event = cast(Any, decode_stored_event(mapper, row[1:5]))
-        trainee = cast(Trainee, event.mutate(trainee))  # the first event creates the aggregate
+        event: Any = decode_stored_event(mapper, row[1:5])
+        trainee = event.mutate(trainee)  # the first event creates the aggregate
+        now = list(trainee_sources(trainee))
+        if not before:
+            lists = [n for n, value in enumerate(now) if type(value) is list]
+        for n in lists:  # copied (some events append to the trainee's own list), kept if equal
+            copy = tuple(now[n])
+            now[n] = before[n] if before and before[n] == copy else copy
+        after = tuple(now)
         name = type(event).__name__
+        actor = getattr(event, "actor", None), name in _SYSTEM_EVENTS
+        if actor not in actors:
+            actors[actor] = actor_view(actor[0], name)
         steps.append(
             Step(
                 notification_id=row["notification_id"],
                 sequence=row["originator_version"],
                 event=name,
                 at=event.timestamp,
-                actor=actor_view(getattr(event, "actor", None), name),
+                actor=actors[actor],
                 hash=bytes(row["hash"]) if row["hash"] is not None else None,
-                document=trainee_document(trainee),
+                sources=after,
+                changed=_changed(before, after) if before else None,
             )
         )
+        before = after
     trainee = cast(Trainee, trainee)
-    if trainee.erasure is not None:
-        steps = [replace(step, document=erased_document(step.document)) for step in steps]
-    return Timeline(trainee.id, trainee.slug, trainee.provider.provider_id, steps)
+    erased = trainee.erasure is not None
+    return Timeline(trainee.id, trainee.slug, trainee.provider.provider_id, steps, erased)
+
+
+def _changed(before: tuple[Any, ...], after: tuple[Any, ...]) -> tuple[str, ...]:
+    """The member sources that differ (compared in C: a Python loop costs more than all the
+    rest of a step)."""
+    names = list(compress(_NAMES, map(ne, before, after)))
+    if "record" in names:
+        names.remove("record")
+        was, now = before[_RECORD], after[_RECORD]
+        names += compress(_RECORD_SOURCES, map(ne, astuple(was), astuple(now)))
+    return tuple(names)
 
 
 def erased_document(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,72 +200,59 @@ def erased_document(document: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _items(value: Any, key: str) -> dict[str, Any]:
-    return {str(item.get(key)): item for item in value or () if isinstance(item, dict)}
-
-
-_ABSENT: Any = object()
-
-
-def _list_changes(name: str, old: Any, new: Any, key: str, out: dict[str, Any]) -> None:
-    """Placements or degrees compared item by item (`<name>.<id>.<field>`)."""
-    olds, news = _items(old, key), _items(new, key)
-    for item in [*news, *(i for i in olds if i not in news)]:
-        a, b = olds.get(item), news.get(item)
-        if a is None or b is None:
-            out[f"{name}.{item}"] = {"from": a, "to": b}
-            continue
-        for field in b:
-            if field != "updated_at" and a.get(field) != b.get(field):
-                out[f"{name}.{item}.{field}"] = {"from": a.get(field), "to": b.get(field)}
-
-
-def changes(
-    before: Mapping[str, Any], after: Mapping[str, Any], version: ApiVersion
-) -> dict[str, Any]:
-    """What differs between two rendered documents, field by field, as {"from", "to"};
-    placements and degrees are compared item by item (`placements.<id>.<field>`)."""
-    skipped = version.wire_name("updated_at")
-    out: dict[str, Any] = {}
-    # Most events change a field or two of a hundred: compare values first (identity, then
-    # equality, both in C) and look closer only at the ones that differ.
-    differing = [
-        (name, new)
-        for name, new in after.items()
-        if (old := before.get(name, _ABSENT)) is not new and old != new
-    ]
-    gone = before.keys() - after.keys()
-    if gone:  # in the order of `before`
-        differing += [(name, None) for name in before if name in gone]
-    for name, new in differing:
-        old = before.get(name)
-        if name == skipped or old == new:  # a field now missing that was None
-            continue
-        key = _LISTS.get(name) if isinstance(new or old, list) else None
-        if key is None:
-            out[name] = {"from": old, "to": new}
-        else:
-            _list_changes(name, old, new, key, out)
-    return out
-
-
 def entries(timeline: Timeline, version: ApiVersion) -> list[dict[str, Any]]:
     """The timeline as audit entries in one version's vocabulary, oldest first."""
-    out = []
-    before: Mapping[str, Any] = {}
+    return [
+        {
+            "sequence": step.sequence,
+            "event": step.event,
+            "at": step.at.isoformat(),
+            "actor": step.actor,
+            "api_version": step.actor.get("api_version"),
+            "request_id": step.actor.get("request_id"),
+            "changes": changed,
+            "hash": step.hash.hex() if step.hash else None,
+        }
+        for step, changed in zip(timeline.steps, _changes(timeline, version), strict=True)
+    ]
+
+
+def _changes(timeline: Timeline, version: ApiVersion) -> Iterator[dict[str, Any]]:
+    """What each step changed, in the version's vocabulary: the members of the sources an
+    event changed are made again and compared with what they were, the rest is not looked at
+    (a whole document is made only where members came or went, and for the first step)."""
+    document: dict[str, Any] = {}  # after the step before, in the domain's vocabulary
+    members: dict[str, dict[str, Any]] = {}  # what each member source made then
+    order: dict[str, int] = {}
+    quiet: frozenset[str] = frozenset()  # sources whose members no entry shows
+    makers, render, head = timeline.makers(), version.render_some, version.is_head
     for step in timeline.steps:
-        after = version.render(step.document)
-        out.append(
-            {
-                "sequence": step.sequence,
-                "event": step.event,
-                "at": step.at.isoformat(),
-                "actor": step.actor,
-                "api_version": step.actor.get("api_version"),
-                "request_id": step.actor.get("request_id"),
-                "changes": changes(before, after, version),
-                "hash": step.hash.hex() if step.hash else None,
-            }
-        )
-        before = after
-    return out
+        whole, made = step.changed is None, {}
+        for source in step.changed or ():
+            if source in quiet:
+                continue
+            now, then = makers[source](step.sources), members[source]
+            if now.keys() != then.keys():  # disabilityN members came or went
+                whole = True
+                break
+            members[source] = now
+            made.update({k: v for k, v in now.items() if then[k] != v})
+        if whole:
+            after = timeline.document(step)
+            was = version.render(document) if document else {}
+            yield changes(was, version.render(after), version)
+            document = after
+            members = {source: make(step.sources) for source, make in makers.items()}
+            order = {name: n for n, name in enumerate(document)}
+            if not version.response_added:  # an added member may read any other one
+                quiet = frozenset(s for s, m in members.items() if m.keys() <= {LEFT_OUT})
+            continue
+        names = sorted(made, key=order.__getitem__) if len(made) > 1 else list(made)
+        if head:  # renders as it is: the members themselves
+            yield described([(n, document[n], made[n]) for n in names], version)
+            document.update(made)
+            continue
+        was = render(document, names)
+        document.update(made)
+        now = render(document, names)
+        yield described([(k, was[k], v) for k, v in now.items()], version)

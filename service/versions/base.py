@@ -8,7 +8,7 @@ keeps, for each served version, what its wire names are in the domain's words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -167,6 +167,21 @@ class ApiVersion:
             self.renames.get(key, key): value
             for key, value in document.items()
             if key not in self.response_removed
+        }
+        for key, renderer in self.response_added.items():
+            out[key] = renderer(document)
+        return out
+
+    def render_some(self, document: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+        """The members of render(document) these domain members give, and every added one
+        (which may come from any member): enough to compare two documents that differ in
+        those members only."""
+        if self.is_head:
+            return {name: document[name] for name in names}
+        out = {
+            self.renames.get(name, name): document[name]
+            for name in names
+            if name not in self.response_removed
         }
         for key, renderer in self.response_added.items():
             out[key] = renderer(document)

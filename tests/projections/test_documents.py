@@ -13,6 +13,7 @@ from domain.personal import PERSONAL_DOCUMENT_FIELDS
 from domain.trainee import Trainee
 from domain.values import Actor, ProviderRef, TraineeRecord
 from projections.documents import (
+    MEMBER_SOURCES,
     document_json,
     document_parts,
     iso,
@@ -36,6 +37,21 @@ def test_the_stored_json_equals_the_encoded_document(disabilities, name) -> None
                                record=record, placements=(), degrees=(),
                                actor=Actor(source="api"), at=datetime.now(UTC))  # fmt: skip
     assert document_json(trainee) == msgspec.json.encode(trainee_document(trainee))
+
+
+@given(DISABILITIES, st.text(max_size=20), st.sampled_from([None, "11", "12", "18"]))
+def test_the_member_sources_make_the_whole_document_between_them(disabilities, name, route):
+    record = TraineeRecord(first_names=name, disabilities=disabilities, training_route=route,
+                           itt_start_date=date(2025, 9, 1))  # fmt: skip
+    trainee = Trainee.register(provider=ProviderRef(provider_id="p", ukprn="10000001"),
+                               record=record, placements=(), degrees=(),
+                               actor=Actor(source="api"), at=datetime.now(UTC))  # fmt: skip
+    made: dict[str, object] = {}
+    for source, members in MEMBER_SOURCES.items():
+        attribute, _, field = source.partition(".")
+        value = getattr(trainee, attribute)
+        made.update(members(getattr(value, field) if field else value))
+    assert made == trainee_document(trainee)
 
 
 @given(st.dates())

@@ -18,9 +18,10 @@ $$;
 
 -- trainees_save: with `identity`, a transaction-scoped advisory lock on the new record's
 -- identity, then the duplicate rule with `duplicate` (its seven arguments as text); a duplicate
--- raises SQLSTATE TRD01 and nothing is stored. Then the new data keys, the read-model rows
--- (upserted), the events table lock (notification ids commit in order, so a tailing reader
--- never skips one) and the events. Any failure stores nothing: the statement is one transaction.
+-- raises SQLSTATE TRD01 and nothing is stored. Then the new data keys, and then the append of
+-- migration 0006 (the read-model rows upserted, the events table locked so notification ids
+-- commit in order and a tailing reader never skips one, the events). Any failure stores
+-- nothing: the statement is one transaction.
 CREATE OR REPLACE FUNCTION trainees_save(
     ids uuid[], versions bigint[], topics text[], states bytea[], views json,
     key_ids uuid[] DEFAULT NULL, key_wrapped bytea[] DEFAULT NULL,
@@ -41,33 +42,6 @@ BEGIN
         INSERT INTO trainee_keys (trainee_id, wrapped, master_key_id)
         SELECT * FROM unnest(key_ids, key_wrapped, key_masters);
     END IF;
-    INSERT INTO trainees
-    SELECT * FROM json_populate_recordset(NULL::trainees, views)
-    ON CONFLICT (id) DO UPDATE SET
-        slug = EXCLUDED.slug, slug_key = EXCLUDED.slug_key, provider_id = EXCLUDED.provider_id,
-        version = EXCLUDED.version, state = EXCLUDED.state, trn_key = EXCLUDED.trn_key,
-        itt_start_date = EXCLUDED.itt_start_date, start_cycle_year = EXCLUDED.start_cycle_year,
-        created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-        last_name_key = EXCLUDED.last_name_key, first_name_key = EXCLUDED.first_name_key,
-        email_key = EXCLUDED.email_key, date_of_birth_key = EXCLUDED.date_of_birth_key,
-        training_route = EXCLUDED.training_route,
-        provider_trainee_id_key = EXCLUDED.provider_trainee_id_key, sealed = EXCLUDED.sealed,
-        erased_at = EXCLUDED.erased_at, doc = EXCLUDED.doc
-    WHERE trainees.version < EXCLUDED.version;
-    LOCK TABLE traineeregister_events IN EXCLUSIVE MODE;
-    NOTIFY traineeregister_events;
-    RETURN QUERY
-    INSERT INTO traineeregister_events (originator_id, originator_version, topic, state)
-    SELECT * FROM unnest(ids, versions, topics, states)
-    RETURNING notification_id;
+    RETURN QUERY SELECT trainees_append(ids, versions, topics, states, views);
 END;
-$$;
-
--- The earlier append keeps its signature for processes of the previous release still running
--- during an upgrade; it is now the same save without keys or a duplicate check.
-CREATE OR REPLACE FUNCTION trainees_append(
-    ids uuid[], versions bigint[], topics text[], states bytea[], views json
-) RETURNS SETOF bigint
-LANGUAGE sql AS $$
-    SELECT trainees_save(ids, versions, topics, states, views)
 $$;

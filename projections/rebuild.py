@@ -398,7 +398,7 @@ async def rebuild(
     mapper: Mapper[UUID],
     *,
     verify: bool = False,
-    batch_size: int = 5000,
+    batch_size: int = 1000,
     workers: int = 2,
     progress: Progress = lambda done, total: None,
 ) -> RebuildReport:

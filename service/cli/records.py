@@ -114,7 +114,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="compare a fresh rebuild with the live rows; exit 1 on a difference",
     )
-    rebuild.add_argument("--batch-size", type=int, default=5000)
+    rebuild.add_argument(
+        "--batch-size",
+        type=int,
+        default=1000,
+        help="events each replay process reads at a time (default 1,000; larger batches "
+        "hold more memory and are no faster)",
+    )
     rebuild.add_argument(
         "--workers",
         type=int,

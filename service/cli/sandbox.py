@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import TYPE_CHECKING
 
 import asyncpg
 
-from service import accounts, sandbox
+from service import accounts
 from service.cli.common import database_for, register_for
 from service.clock import today
 from service.config import Settings
 from service.database import Database
 from service.versions import HEAD
 
+if TYPE_CHECKING:  # the sandbox brings the HTTP layer with it: other commands start without it
+    from service import sandbox
+
 
 def _opened(database: Database, *, only_if_empty: bool, token: bool) -> sandbox.Sandbox | None:
     """The sandbox provider, created if allowed; with token, one is issued if none was."""
+    from service import sandbox
 
     async def run() -> sandbox.Sandbox | None:
         conn = await asyncpg.connect(database.url)
@@ -34,6 +39,8 @@ def _opened(database: Database, *, only_if_empty: bool, token: bool) -> sandbox.
 
 def announce(database: Database, base_url: str, *, only_if_empty: bool) -> None:
     """At start-up: create the sandbox if wanted and print how to use it."""
+    from service import sandbox
+
     opened = _opened(database, only_if_empty=only_if_empty, token=True)
     if opened is None:
         return
@@ -49,6 +56,8 @@ def announce(database: Database, base_url: str, *, only_if_empty: bool) -> None:
 
 def cmd_sandbox_seed(args: argparse.Namespace, settings: Settings) -> int:
     """Add sample trainees in every state to the sandbox provider (created if missing)."""
+    from service import sandbox
+
     database = database_for(settings)
     opened = _opened(database, only_if_empty=False, token=False)
     assert opened is not None  # only_if_empty=False always opens it

@@ -29,7 +29,7 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 HASH_SECRET = "hash"
 """The name of the deployment's hashing key among the stored secrets."""
-_CACHE_LIMIT = 1_024
+_CACHE_LIMIT = 256
 """Ciphers a process keeps: each holds OpenSSL state (about 2.5 KB), and making one again
 from its wrapped key costs about a microsecond, so a small cache is as fast as a large one."""
 

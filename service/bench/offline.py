@@ -39,25 +39,35 @@ class Rebuilt:
     peak_rss_mb: float
 
 
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(f"peak RSS {usage.ru_maxrss} KB")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+"""Runs a command and prints its peak RSS. A process started straight from the bench would
+report the bench's own memory when that is larger: the kernel counts the memory of the process
+that forked it, as it was when the command started, in the command's peak. Forked from this
+small launcher instead, the command's peak is its own (its processes' included)."""
+_PEAK = re.compile(r"^peak RSS (\d+) KB$", re.MULTILINE)
+
+
 def measured(command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
     """Run a command to its end: (its output, wall seconds, its own peak RSS in MB)."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            # wait4, not wait: the peak memory of this child alone, not of every child so far
-            _, status, usage = os.wait4(process.pid, 0)
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
-        process.returncode = os.waitstatus_to_exitcode(status)
+        code = subprocess.call([sys.executable, "-c", _LAUNCHER, *command], env=env,
+                               stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
         wall = time.perf_counter() - started
         out.seek(0)
         text = out.read().decode(errors="replace")
-    if process.returncode:
+    if code:
         raise RuntimeError(f"{' '.join(command[2:])} failed:\n{text}")
-    return text, wall, usage.ru_maxrss / 1024
+    found = _PEAK.search(text)
+    return text, wall, int(found.group(1)) / 1024 if found else 0.0
 
 
 def rebuild(database: Database, events: int, *, verify: bool = False) -> Rebuilt:

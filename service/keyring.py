@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import os
 import sys
 import threading
@@ -29,7 +30,7 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 HASH_SECRET = "hash"
 """The name of the deployment's hashing key among the stored secrets."""
-_CACHE_LIMIT = 256
+CIPHER_CACHE = 256
 """Ciphers a process keeps: each holds OpenSSL state (about 2.5 KB), and making one again
 from its wrapped key costs about a microsecond, so a small cache is as fast as a large one."""
 
@@ -250,9 +251,7 @@ class Keyring:
         with self._lock:
             wrapped = wrap(master, data_key, trainee_id.bytes)
             self._pending[trainee_id] = (wrapped, key_id(master), aead)
-        if len(self._aeads) > _CACHE_LIMIT:
-            self._aeads.clear()
-        self._aeads[trainee_id] = aead
+        self._keep(self._aeads, trainee_id, aead)
         return aead
 
     def pending(self, ids: Iterable[UUID]) -> list[tuple[UUID, bytes, str]]:
@@ -267,11 +266,16 @@ class Keyring:
                 self._pending.pop(i, None)
 
     def learn(self, rows: Iterable[KeyRow]) -> None:
-        """Remember stored keys (None: erased)."""
-        if len(self._aeads) > _CACHE_LIMIT:
-            self._aeads.clear()
-        for trainee_id, wrapped, master_id in rows:
-            self._aeads[trainee_id] = self.opened(trainee_id, wrapped, master_id)
+        """Remember stored keys (None: erased): all of them, however many (a batch is about to
+        be read with them), and of the others the newest, up to the cache's limit."""
+        learned = [(i, self.opened(i, wrapped, master)) for i, wrapped, master in rows]
+        with self._lock:
+            for trainee_id, aead in learned:
+                self._aeads.pop(trainee_id, None)  # to the end: the newest
+                self._aeads[trainee_id] = aead
+            excess = len(self._aeads) - max(CIPHER_CACHE, len(learned))
+            for oldest in list(itertools.islice(self._aeads, max(excess, 0))):
+                del self._aeads[oldest]
 
     def hold(self, rows: Iterable[KeyRow]) -> None:
         """Know these stored keys and no other (a replay's batch: its memory stays flat)."""
@@ -290,11 +294,18 @@ class Keyring:
             return None
         found = self._opened.get(wrapped)
         if found is None:
-            if len(self._opened) > _CACHE_LIMIT:
-                self._opened.clear()
             key = unwrap(self.master.cipher(master_id), wrapped, trainee_id.bytes)
-            found = self._opened[wrapped] = AESGCM(key)
+            found = AESGCM(key)
+            self._keep(self._opened, wrapped, found)
         return found
+
+    def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> None:
+        """Remember a cipher, forgetting the oldest beyond the limit (not the one another
+        thread has just learned and is about to use)."""
+        with self._lock:
+            if key not in cache and len(cache) >= CIPHER_CACHE:
+                cache.pop(next(iter(cache)))
+            cache[key] = value
 
     def _unwrapped(
         self, trainee_id: UUID, wrapped: bytes | None, master_id: str | None

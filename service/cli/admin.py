@@ -11,21 +11,11 @@ from datetime import date
 from typing import Any
 
 from service import accounts
-from service.cli.common import database_for, wait_for_database, with_conn
+from service.cli.common import database_for, positive, wait_for_database, with_conn
 from service.config import Settings
 from service.database import resolve, stop_embedded
 from service.keyring import DEFAULT_KEY_FILE, master_keys
 from service.schema import migrate
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"at least 1, got {value}")
-    return value
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -142,8 +132,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     serve.add_argument(
         "--workers",
-        type=_positive,
-        default=_positive(os.environ.get("TRAINEES_WORKERS", "1")),
+        type=positive,
+        default=positive(os.environ.get("TRAINEES_WORKERS", "1")),
         help="API processes sharing the port (TRAINEES_WORKERS; default 1): one per core the"
         " database and other work leave free",
     )

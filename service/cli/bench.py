@@ -8,6 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
+from service.cli.common import positive
 from service.config import Settings
 
 
@@ -60,13 +61,6 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def _seconds(text: str) -> float:
     value = float(text)
     if not 0 < value <= 600:
@@ -83,14 +77,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="concurrent clients of every run (default 1,16)",
     )  # fmt: skip
     p.add_argument(
-        "--events", type=_count, default=200_000, help="events the rebuild replays (200,000)"
+        "--events", type=positive, default=200_000, help="events the rebuild replays (200,000)"
     )
-    p.add_argument("--providers", type=_count, default=100, help="providers (default 100)")
+    p.add_argument("--providers", type=positive, default=100, help="providers (default 100)")
     p.add_argument(
-        "--history-events", type=_count, default=500, help="events of the history trainee (500)"
+        "--history-events", type=positive, default=500, help="events of the history trainee (500)"
     )
     p.add_argument(
-        "--workers", type=_count, default=1,
+        "--workers", type=positive, default=1,
         help="server processes: 1 is `trainees serve`; more use uvicorn --workers",
     )  # fmt: skip
     p.add_argument("--no-http", action="store_true", help="skip the server and the wrk runs")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import time
 from collections.abc import Callable, Coroutine
@@ -14,6 +15,17 @@ from service.database import Database, resolve
 from service.eventstore import TraineeRegister, open_register
 from service.keyring import master_keys
 from service.schema import migrate
+
+
+def positive(text: str) -> int:
+    """A command-line count: a whole number, at least 1 (argparse says what is wrong)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, got {value}")
+    return value
 
 
 def database_for(settings: Settings) -> Database:

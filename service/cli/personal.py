@@ -11,7 +11,7 @@ from pathlib import Path
 
 from domain.errors import NotFound
 from domain.values import Actor
-from service.cli.common import database_for, register_for
+from service.cli.common import database_for, positive, register_for
 from service.config import Settings
 from service.keyring import (
     DEFAULT_KEY_FILE,
@@ -154,7 +154,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     rotate = keys.add_parser("rotate", help=cmd_keys_rotate.__doc__)
     rotate.add_argument("--new-key", help="the new master key (default: a new random one)")
-    rotate.add_argument("--batch-size", type=int, default=1000)
+    rotate.add_argument("--batch-size", type=positive, default=1000)
     rotate.add_argument(
         "--settle", type=float, default=2.0, help="seconds before the second sweep (default 2)"
     )
@@ -163,5 +163,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     seal = personal.add_subparsers(dest="action", required=True).add_parser(
         "seal", help=cmd_personal_data_seal.__doc__
     )
-    seal.add_argument("--batch-size", type=int, default=500)
+    seal.add_argument("--batch-size", type=positive, default=500)
     seal.set_defaults(run=cmd_personal_data_seal)

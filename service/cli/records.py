@@ -9,7 +9,7 @@ import sys
 
 import msgspec
 
-from service.cli.common import database_for, register_for, with_conn
+from service.cli.common import database_for, positive, register_for, with_conn
 from service.config import Settings
 
 
@@ -116,14 +116,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     rebuild.add_argument(
         "--batch-size",
-        type=int,
+        type=positive,
         default=1000,
         help="events each replay process reads at a time (default 1,000; larger batches "
         "hold more memory and are no faster)",
     )
     rebuild.add_argument(
         "--workers",
-        type=int,
+        type=positive,
         default=max(1, os.cpu_count() or 1),
         help="processes replaying events side by side (default: one per core)",
     )

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import signal
 
-from service.cli.common import database_for, register_for
+from service.cli.common import database_for, positive, register_for
 from service.config import Settings
 from service.eventstore import blind_mapper
 from service.observability.logs import configure
@@ -42,13 +42,6 @@ def cmd_projections_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def _projections(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
     """The sub-commands of `trainees projections` (the records module creates it)."""
     parser = sub.choices["projections"]
@@ -59,5 +52,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add `projections run`."""
     run = _projections(sub).add_parser("run", help=cmd_projections_run.__doc__)
     run.add_argument("--once", action="store_true", help="catch up with the event store and exit")
-    run.add_argument("--batch-size", type=_positive, help="events per transaction")
+    run.add_argument("--batch-size", type=positive, help="events per transaction")
     run.set_defaults(run=cmd_projections_run)

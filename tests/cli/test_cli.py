@@ -148,6 +148,23 @@ def test_bad_operator_input_is_refused_with_a_message(database) -> None:
     assert missing.returncode == 1
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("projections", "rebuild", "--batch-size", "0"), "--batch-size: at least 1, got 0"),
+        (("projections", "rebuild", "--workers", "-1"), "--workers: at least 1, got -1"),
+        (("projections", "run", "--batch-size", "0"), "--batch-size: at least 1, got 0"),
+        (("keys", "rotate", "--batch-size", "1e3"), "--batch-size: a whole number, got '1e3'"),
+        (("personal-data", "seal", "--batch-size", "0"), "--batch-size: at least 1, got 0"),
+        (("bench", "--events", "0"), "--events: at least 1, got 0"),
+    ],
+)
+def test_a_count_below_one_is_refused_before_anything_runs(database, args, says) -> None:
+    refused = trainees(*args, env=environment(DATABASE_URL=database.url), check=False)
+    assert refused.returncode == 2 and says in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 def test_an_invalid_setting_is_named(database) -> None:
     env = environment(DATABASE_URL="mysql://nope")
     result = trainees("migrate", env=env, check=False)

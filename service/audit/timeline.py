@@ -27,14 +27,19 @@ from domain.values import RECORD_FIELDS
 from projections.documents import MEMBER_SOURCES, SOURCES, Members, document_from, trainee_sources
 from service.audit.changes import LEFT_OUT, changes, described
 from service.eventstore import EVENTS_TABLE, decode_stored_event
-from service.keyring import Keyring, load_keys
+from service.keyring import Keyring
 from service.versions import ApiVersion
 
 _SYSTEM_EVENTS = frozenset({"TrnReceived", "Awarded"})
 _READ = (
-    "SELECT notification_id, originator_id, originator_version, topic, state, hash"
-    f" FROM {EVENTS_TABLE} WHERE originator_id = $1 ORDER BY originator_version"
+    "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, e.hash,"
+    " k.trainee_id IS NOT NULL AS keyed, k.wrapped, k.master_key_id"
+    f" FROM {EVENTS_TABLE} e LEFT JOIN trainee_keys k"
+    " ON k.trainee_id = e.originator_id AND e.originator_version = 1"
+    " WHERE e.originator_id = $1 ORDER BY e.originator_version"
 )
+"""A trainee's events, the first with its data key as stored now (a key destroyed since is
+gone here too): one round trip."""
 
 
 _NAMES = SOURCES
@@ -141,8 +146,8 @@ async def load(
     if not rows:
         return None
     keyring = getattr(mapper, "keyring", None)
-    if isinstance(keyring, Keyring):  # what is stored now: a key destroyed since is gone here too
-        await load_keys(pool, keyring, [trainee_uuid(slug)])
+    if isinstance(keyring, Keyring) and rows[0]["keyed"]:
+        keyring.learn([(rows[0]["originator_id"], rows[0]["wrapped"], rows[0]["master_key_id"])])
     trainee: Any = None
     steps = []
     before: tuple[Any, ...] = ()

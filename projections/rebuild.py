@@ -398,7 +398,7 @@ async def rebuild(
     mapper: Mapper[UUID],
     *,
     verify: bool = False,
-    batch_size: int = 1000,
+    batch_size: int,
     workers: int = 2,
     progress: Progress = lambda done, total: None,
 ) -> RebuildReport:

@@ -251,7 +251,7 @@ class Keyring:
         with self._lock:
             wrapped = wrap(master, data_key, trainee_id.bytes)
             self._pending[trainee_id] = (wrapped, key_id(master), aead)
-        self._keep(self._aeads, trainee_id, aead)
+        self._keep(self._aeads, [(trainee_id, aead)])
         return aead
 
     def pending(self, ids: Iterable[UUID]) -> list[tuple[UUID, bytes, str]]:
@@ -266,16 +266,10 @@ class Keyring:
                 self._pending.pop(i, None)
 
     def learn(self, rows: Iterable[KeyRow]) -> None:
-        """Remember stored keys (None: erased): all of them, however many (a batch is about to
-        be read with them), and of the others the newest, up to the cache's limit."""
-        learned = [(i, self.opened(i, wrapped, master)) for i, wrapped, master in rows]
-        with self._lock:
-            for trainee_id, aead in learned:
-                self._aeads.pop(trainee_id, None)  # to the end: the newest
-                self._aeads[trainee_id] = aead
-            excess = len(self._aeads) - max(CIPHER_CACHE, len(learned))
-            for oldest in list(itertools.islice(self._aeads, max(excess, 0))):
-                del self._aeads[oldest]
+        """Remember stored keys (None: erased)."""
+        self._keep(
+            self._aeads, [(i, self.opened(i, wrapped, master)) for i, wrapped, master in rows]
+        )
 
     def hold(self, rows: Iterable[KeyRow]) -> None:
         """Know these stored keys and no other (a replay's batch: its memory stays flat)."""
@@ -296,16 +290,19 @@ class Keyring:
         if found is None:
             key = unwrap(self.master.cipher(master_id), wrapped, trainee_id.bytes)
             found = AESGCM(key)
-            self._keep(self._opened, wrapped, found)
+            self._keep(self._opened, [(wrapped, found)])
         return found
 
-    def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> None:
-        """Remember a cipher, forgetting the oldest beyond the limit (not the one another
-        thread has just learned and is about to use)."""
+    def _keep(self, cache: dict[Any, Any], items: list[tuple[Any, Any]]) -> None:
+        """Remember these ciphers, all of them however many (a batch is about to be read
+        with them), and of the others the newest, up to the cache's limit: the oldest go."""
         with self._lock:
-            if key not in cache and len(cache) >= CIPHER_CACHE:
-                cache.pop(next(iter(cache)))
-            cache[key] = value
+            for key, value in items:
+                cache.pop(key, None)  # to the end: the newest
+                cache[key] = value
+            excess = len(cache) - max(CIPHER_CACHE, len(items))
+            for oldest in list(itertools.islice(cache, max(excess, 0))):
+                del cache[oldest]
 
     def _unwrapped(
         self, trainee_id: UUID, wrapped: bytes | None, master_id: str | None

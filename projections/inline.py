@@ -90,6 +90,22 @@ DESTROY_KEYS = (
 )
 
 
+def stored_with_key(keyring: Keyring, trainee_id: UUID, rows: Sequence[Any]) -> list[StoredEvent]:
+    """A trainee's stored events from the rows of SELECT_WITH_KEY, its data key learnt."""
+    if rows and rows[0]["keyed"]:
+        keyring.learn([(trainee_id, rows[0]["wrapped"], rows[0]["master_key_id"])])
+    return [
+        StoredEvent(trainee_id, r["originator_version"], r["topic"], bytes(r["state"]))
+        for r in rows
+    ]
+
+
+def numbered(statement: str) -> str:
+    """A statement's %s placeholders as $1, $2... (the same statement for asyncpg)."""
+    parts = statement.split("%s")
+    return parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
+
+
 class InlineViewRecorder(PostgresApplicationRecorder):
     """Appends events and upserts the rows passed as `views=` to save(), in one statement
     (the trainees_save database function, migration 0009), which also stores the data keys
@@ -107,19 +123,8 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         unique: Unique | None = kwargs.get("unique")
         erase: Sequence[UUID] = kwargs.get("erase", ())
         keyring = self.keyring
-        trainee_ids = [typing.cast(UUID, e.originator_id) for e in stored_events]
-        new_keys = keyring.pending(trainee_ids) if keyring else []
-        keys: list[list[Any] | None] = [list(c) for c in zip(*new_keys, strict=True)] or [None] * 3
-        params = (
-            [e.originator_id for e in stored_events],
-            [e.originator_version for e in stored_events],
-            [e.topic for e in stored_events],
-            [e.state for e in stored_events],
-            Json(views_json(views), dumps=bytes.decode),
-            *keys,
-            unique.lock_key() if unique else None,
-            [None if a is None else str(a) for a in unique.args] if unique else None,
-        )
+        new_keys, args = save_arguments(stored_events, views, unique, keyring)
+        params = (*args[:4], Json(args[4], dumps=str), *args[5:])
         try:
             with self.datastore.get_connection() as conn:
                 try:
@@ -162,14 +167,7 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(SELECT_WITH_KEY, (originator_id,), prepare=True)
             rows = curs.fetchall()
-        if rows and rows[0]["keyed"]:
-            first = rows[0]
-            self.keyring.learn([(typing.cast(UUID, originator_id), first["wrapped"],
-                                 first["master_key_id"])])  # fmt: skip
-        return [
-            StoredEvent(originator_id, r["originator_version"], r["topic"], bytes(r["state"]))
-            for r in rows
-        ]
+        return stored_with_key(self.keyring, typing.cast(UUID, originator_id), rows)
 
     def _saved(self, curs: Any, new_keys: list[tuple[UUID, bytes, str]]) -> list[int]:
         ids = [row["trainees_save"] for row in curs.fetchall()]
@@ -185,3 +183,27 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         if self.keyring is None:
             raise Duplicated([next(iter(row.values())) for row in found])
         raise Duplicated([open_row(self.keyring, tuple(row.values())) for row in found])
+
+
+def save_arguments(
+    stored_events: Sequence[StoredEvent],
+    views: Sequence[tuple[Any, ...]],
+    unique: Unique | None,
+    keyring: Keyring | None,
+) -> tuple[list[tuple[UUID, bytes, str]], tuple[Any, ...]]:
+    """The data keys these events need stored, and the ten arguments of trainees_save (the
+    read-model rows as JSON text): one definition for the event store's recorder and the
+    service's asynchronous writes."""
+    trainee_ids = [typing.cast(UUID, e.originator_id) for e in stored_events]
+    new_keys = keyring.pending(trainee_ids) if keyring else []
+    keys: list[list[Any] | None] = [list(c) for c in zip(*new_keys, strict=True)] or [None] * 3
+    return new_keys, (
+        [e.originator_id for e in stored_events],
+        [e.originator_version for e in stored_events],
+        [e.topic for e in stored_events],
+        [e.state for e in stored_events],
+        views_json(views).decode(),
+        *keys,
+        unique.lock_key() if unique else None,
+        [None if a is None else str(a) for a in unique.args] if unique else None,
+    )

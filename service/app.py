@@ -36,7 +36,7 @@ from service.api.responses import (
 from service.api.routes import CONTROLLERS
 from service.config import SettingError, Settings
 from service.database import Database
-from service.eventstore import TraineeRegister, open_register
+from service.eventstore import open_register
 from service.idempotency import Idempotency
 from service.keyring import load_hash_key, master_keys
 from service.observability.logs import configure
@@ -45,10 +45,11 @@ from service.observability.middleware import Edge, too_large_body
 from service.observability.probes import PROBES
 from service.outages import DATABASE_DOWN
 from service.ratelimit import sweep
-from service.timeouts import DeadlineExecutor, bound_write_waits, read_pool
+from service.timeouts import bound_write_waits, timed_pool
 from service.usage import VersionUsage, flush_every
 from service.versions import VERSIONS, ApiVersion, head_of
 from service.versions.retirement import retirements
+from service.writer import Writer
 
 log = logging.getLogger("trainees")
 
@@ -90,18 +91,6 @@ def _unavailable(request: AnyRequest, exc: Exception) -> Response[Any]:
 
 
 UNAVAILABLE_ERRORS = DATABASE_DOWN
-
-
-def _count_events(register: TraineeRegister, metrics: Metrics) -> None:
-    """Count the events this process appends, on the way out of every save."""
-    save = register.save
-
-    def counted(*objs: Any, **kwargs: Any) -> Any:
-        recordings = save(*objs, **kwargs)
-        metrics.events.inc(len(recordings))
-        return recordings
-
-    register.save = counted  # type: ignore[method-assign]
 
 
 def prepare_reference_data() -> None:
@@ -159,19 +148,23 @@ def create_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.metrics = metrics
-        app.state.read_pool = await read_pool(
+        app.state.read_pool = await timed_pool(
             database.url, settings.read_pool_size, settings.db_timeout
         )
-        app.state.executor = DeadlineExecutor(settings.write_pool_size, settings.write_timeout)
-        app.state.register = await asyncio.to_thread(
-            open_register, database, settings.write_pool_size, master
+        app.state.write_pool = await timed_pool(
+            database.url, settings.write_pool_size, settings.db_timeout
         )
+        # The event store gives the writer its mapper and keyring, and creates its tables;
+        # the API's writes do not use its (thread-bound) connections.
+        app.state.register = await asyncio.to_thread(open_register, database, 1, master)
         app.state.keyring = app.state.register.keyring
         async with app.state.read_pool.acquire() as conn:
             await load_hash_key(conn, app.state.keyring)
         bound_write_waits(app.state.register, settings.db_timeout / 10)
         prepare_reference_data()
-        _count_events(app.state.register, metrics)
+        app.state.writer = Writer(
+            app.state.write_pool, app.state.register, settings.write_timeout, metrics.events.inc
+        )
         every = max(60, 2 * settings.rate_limit_window)
         sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))
         forgetter = asyncio.create_task(idempotency.sweep(app.state.read_pool, every))
@@ -186,9 +179,10 @@ def create_app(
             forgetter.cancel()
             flusher.cancel()
             await usage.flush(app.state.read_pool)
-            app.state.executor.shutdown(wait=True)
+            await app.state.writer.drain()  # writes answered 503 still end before the pools
             await once.drain()  # writes answered 503 store their real answers before the end
             app.state.register.close()
+            await app.state.write_pool.close()
             await app.state.read_pool.close()
 
     def too_large(request: AnyRequest, exc: Exception) -> Response[Any]:

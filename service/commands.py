@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
+from uuid import UUID
 
 import msgspec
 from eventsourcing.application import AggregateNotFoundError
@@ -30,12 +31,27 @@ from domain.values import Actor, ProviderRef
 from projections.documents import document_json, document_parts, splice
 from projections.inline import Unique
 from projections.trainee_view import trainee_row
-from service.eventstore import TraineeRegister
+from service.keyring import Keyring
 from service.queries import duplicate_check
 
 
 class StoreUnavailable(Exception):
     """The event store could not be reached in time."""
+
+
+class EventStore(Protocol):
+    """What a use case asks of the event store: a trainee by id, and a save of its new events
+    (the event store itself, or the API's write unit, service.writer)."""
+
+    keyring: Keyring
+
+    def get_trainee(self, aggregate_id: UUID) -> Trainee:
+        """The trainee (AggregateNotFoundError when it has no events)."""
+        ...
+
+    def save(self, *aggregates: Any, **kwargs: Any) -> object:
+        """Store the aggregates' new events."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +75,7 @@ def unchanged(trainee: Trainee) -> Written:
 
 
 def save(
-    register: TraineeRegister,
+    register: EventStore,
     trainee: Trainee,
     unique: Unique | None = None,
     new: bool = False,
@@ -78,9 +94,7 @@ def save(
     return Written(splice(*parts), trainee.version)
 
 
-def load(
-    register: TraineeRegister, slug: str, provider_id: str | None, erased: bool = False
-) -> Trainee:
+def load(register: EventStore, slug: str, provider_id: str | None, erased: bool = False) -> Trainee:
     """The provider's trainee with this id; another provider's trainee is not found
     (provider_id None: any provider's, for operators and the teacher-record system); an erased
     trainee raises TraineeErased unless `erased` asks for it."""
@@ -133,7 +147,7 @@ def _school_of(item: Mapping[str, object], known: Register) -> School | None:
 
 
 def register_trainee(
-    register: TraineeRegister, *, provider: ProviderRef, new: NewTrainee, actor: Actor
+    register: EventStore, *, provider: ProviderRef, new: NewTrainee, actor: Actor
 ) -> Written:
     """Run the submission checks, register the trainee and submit it for a TRN; saved unless
     an identical trainee was saved meanwhile (raises Duplicated)."""
@@ -164,7 +178,7 @@ def new_trainee(*, provider: ProviderRef, new: NewTrainee, actor: Actor) -> Trai
 
 
 def update_trainee(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,

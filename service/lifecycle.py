@@ -18,8 +18,7 @@ from domain.rules.lifecycle import (
     reasons_of,
 )
 from domain.values import Actor, Withdrawal
-from service.commands import Written, load, save
-from service.eventstore import TraineeRegister
+from service.commands import EventStore, Written, load, save
 
 
 def _text(values: Mapping[str, object], name: str) -> str | None:
@@ -28,7 +27,7 @@ def _text(values: Mapping[str, object], name: str) -> str | None:
 
 
 def withdraw(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,
@@ -61,7 +60,7 @@ def withdraw(
 
 
 def defer(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,
@@ -82,7 +81,7 @@ def defer(
 
 
 def recommend(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,
@@ -111,7 +110,7 @@ def recommend(
     return save(register, trainee)
 
 
-def receive_trn(register: TraineeRegister, *, slug: str, trn: str, actor: Actor) -> Written:
+def receive_trn(register: EventStore, *, slug: str, trn: str, actor: Actor) -> Written:
     """Store the TRN the teacher-record system allocated."""
     trainee = load(register, slug, None)
     if not (len(trn) == 7 and trn.isdigit()):
@@ -120,7 +119,7 @@ def receive_trn(register: TraineeRegister, *, slug: str, trn: str, actor: Actor)
     return save(register, trainee)
 
 
-def award(register: TraineeRegister, *, slug: str, on: date | None, actor: Actor) -> Written:
+def award(register: EventStore, *, slug: str, on: date | None, actor: Actor) -> Written:
     """Record the award; its date defaults to the date the standards were met."""
     trainee = load(register, slug, None)
     day = on or trainee.outcome_date or datetime.now(UTC).date()
@@ -128,7 +127,7 @@ def award(register: TraineeRegister, *, slug: str, on: date | None, actor: Actor
     return save(register, trainee)
 
 
-def reinstate(register: TraineeRegister, *, slug: str, on: date, actor: Actor) -> Written:
+def reinstate(register: EventStore, *, slug: str, on: date, actor: Actor) -> Written:
     """Resume a deferred trainee's training."""
     trainee = load(register, slug, None)
     trainee.reinstate(date=on, actor=actor)
@@ -136,7 +135,7 @@ def reinstate(register: TraineeRegister, *, slug: str, on: date, actor: Actor) -
 
 
 def undo_withdrawal(
-    register: TraineeRegister, *, slug: str, comment: str, ticket: str | None, actor: Actor
+    register: EventStore, *, slug: str, comment: str, ticket: str | None, actor: Actor
 ) -> Written:
     """Take back a withdrawal recorded in error."""
     trainee = load(register, slug, None)

@@ -22,8 +22,7 @@ from domain.rules.nested import DEGREE_WORDINGS, check_degrees_at_save, is_uk_de
 from domain.rules.subresources import degree_body_problems, duplicates_of, placement_body_problems
 from domain.values import Actor, Degree, Placement
 from projections.trainee_view import degree_document, placement_document
-from service.commands import Written, load, save, unchanged
-from service.eventstore import TraineeRegister
+from service.commands import EventStore, Written, load, save, unchanged
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def _check_degree(item: Mapping[str, object], today: date, policy: Policy) -> No
 
 
 def add_placement(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,
@@ -78,7 +77,7 @@ def add_placement(
 
 
 def change_placement(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,
@@ -108,7 +107,7 @@ def change_placement(
 
 
 def remove_placement(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,
@@ -123,7 +122,7 @@ def remove_placement(
 
 
 def add_degree(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,
@@ -146,7 +145,7 @@ def add_degree(
 
 
 def change_degree(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,
@@ -183,7 +182,7 @@ def change_degree(
 
 
 def remove_degree(
-    register: TraineeRegister,
+    register: EventStore,
     *,
     provider_id: str,
     slug: str,

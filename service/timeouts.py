@@ -1,28 +1,18 @@
-"""Bounded waits on the database: a read pool that gives up, and a write executor with deadlines.
+"""Bounded waits on the database: pools that give up, and the deadline of a write.
 
-A wait that runs out raises TimeoutError (reads) or StoreUnavailable (writes); the app answers
-both with 503, so a request never hangs on a database that is away or overloaded.
+A wait that runs out raises TimeoutError (reads) or StoreUnavailable (writes, service.writer);
+the app answers both with 503, so a request never hangs on a database that is away or
+overloaded.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
-import threading
-import time
-import weakref
-from collections.abc import Callable
-from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import asyncpg
 from asyncpg.pool import PoolAcquireContext
-
-from service.commands import StoreUnavailable
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 OVERDUE: contextvars.ContextVar[asyncio.Event | None] = contextvars.ContextVar(
     "overdue", default=None
@@ -31,8 +21,9 @@ OVERDUE: contextvars.ContextVar[asyncio.Event | None] = contextvars.ContextVar(
 write is then awaited to the end, and this event is set when the deadline passes."""
 
 
-class ReadConnection(asyncpg.Connection):
-    """A read connection: reads leave no session state, so a release needs no reset query."""
+class PooledConnection(asyncpg.Connection):
+    """A pooled connection: its statements leave no session state (a save's settings are local
+    to its transaction), so a release needs no reset query."""
 
     def get_reset_query(self) -> str:
         return ""
@@ -47,8 +38,9 @@ class TimedPool(asyncpg.Pool):
         return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
 
 
-async def read_pool(dsn: str, size: int, timeout: float) -> TimedPool:
-    """The read pool: connecting, acquiring and every command each wait at most `timeout`."""
+async def timed_pool(dsn: str, size: int, timeout: float) -> TimedPool:
+    """A pool (the reads', the writes'): connecting, acquiring and every command each wait at
+    most `timeout`."""
     pool = TimedPool(
         dsn,
         min_size=1,
@@ -56,79 +48,13 @@ async def read_pool(dsn: str, size: int, timeout: float) -> TimedPool:
         max_queries=50_000,
         max_inactive_connection_lifetime=300.0,
         loop=None,
-        connection_class=ReadConnection,
+        connection_class=PooledConnection,
         record_class=asyncpg.Record,
         command_timeout=timeout,
         timeout=timeout,
     )
     pool.acquire_timeout = timeout
     return await pool
-
-
-class DeadlineExecutor(ThreadPoolExecutor):
-    """Runs write use cases in threads; a caller stops waiting after `deadline` seconds.
-
-    Work still queued at its deadline never starts. Work already running goes on (a thread
-    cannot be stopped): it may still commit after its caller was answered 503. A caller that
-    sets OVERDUE waits for the work's real end instead, and is told when the deadline passed.
-    """
-
-    def __init__(self, max_workers: int, deadline: float) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="write")
-        self.deadline = deadline
-        self._count = threading.Lock()
-        self.in_flight = 0
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        due = time.monotonic() + self.deadline
-        answer: Future[T] = Future()
-
-        def run() -> T:
-            if time.monotonic() > due:
-                raise StoreUnavailable("the write waited too long for a thread")
-            return fn(*args, **kwargs)
-
-        def done(work: Future[T]) -> None:
-            self._add(-1)
-            if work.cancelled():
-                answer.cancel()
-            elif (error := work.exception()) is not None:
-                _settle(answer, answer.set_exception, error)
-            else:
-                _settle(answer, answer.set_result, work.result())
-
-        self._add(1)
-        super().submit(run).add_done_callback(done)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return answer  # not called from an event loop: the caller waits for the result
-        overdue = OVERDUE.get()
-        if overdue is not None:
-            loop.call_later(self.deadline, overdue.set)
-            return answer
-        # The timer holds the answer weakly: a finished write's result is not kept alive
-        # (and scanned by the garbage collector) until its deadline passes.
-        loop.call_later(self.deadline, _expire, weakref.ref(answer))
-        return answer
-
-    def _add(self, n: int) -> None:
-        with self._count:
-            self.in_flight += n
-
-
-def _expire(answer: weakref.ref[Future[Any]]) -> None:
-    """The deadline passed: answer 503 unless the write already answered (or is gone)."""
-    future = answer()
-    if future is not None:
-        _settle(future, future.set_exception, StoreUnavailable("the write timed out"))
-
-
-def _settle(future: Future[Any], settle: Callable[[Any], None], value: Any) -> None:
-    """Settle a future unless it already is (the deadline and the work race)."""
-    if not future.done():
-        with contextlib.suppress(InvalidStateError):
-            settle(value)
 
 
 def bound_write_waits(register: Any, seconds: float) -> None:

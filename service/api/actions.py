@@ -20,7 +20,7 @@ from service.api.responses import (
     not_found,
     unprocessable,
 )
-from service.api.writes import in_executor
+from service.api.writes import write
 from service.api.writes import written as answer
 from service.clock import today
 from service.commands import Written
@@ -54,7 +54,7 @@ async def _transition(
         raise
     try:
         sent = checked(data, ACTION_INPUTS[endpoint], measured(caller.version.policy))
-        written = await in_executor(
+        written = await write(
             request,
             use_case,
             provider_id=caller.client.provider_id,

@@ -22,7 +22,7 @@ from service.api.responses import (
     json,
     not_found,
 )
-from service.api.writes import etag, in_executor
+from service.api.writes import etag, write
 from service.clock import today
 from service.queries import register_entries, trainee_document
 
@@ -61,7 +61,7 @@ async def _write(request: AnyRequest, caller: Caller, use_case: Any, status: int
             known = await register_entries(request.app.state.read_pool, {urn}, set())
             kw["school"] = known.schools.get(urn)
     try:
-        change = await in_executor(
+        change = await write(
             request,
             use_case,
             provider_id=caller.client.provider_id,

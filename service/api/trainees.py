@@ -32,7 +32,7 @@ from service.api.responses import (
     trainee_invalid,
 )
 from service.api.values import INT64_MAX
-from service.api.writes import etag, if_match, in_executor
+from service.api.writes import etag, if_match, write
 from service.api.writes import written as answer
 from service.clock import today
 from service.queries import duplicate_trainees, register_entries, trainee_document, trainee_page
@@ -109,7 +109,7 @@ class TraineesController(Controller):
                 today=today(),
                 known=await register_entries(pool, *mentioned(fields, placements)),
             )
-            written = await in_executor(
+            written = await write(
                 request,
                 commands.register_trainee,
                 provider=ProviderRef(
@@ -147,7 +147,7 @@ class TraineesController(Controller):
             fields.pop("placements_attributes", None)
             fields.pop("degrees_attributes", None)
             known = await register_entries(request.app.state.read_pool, *mentioned(fields, []))
-            written = await in_executor(
+            written = await write(
                 request,
                 commands.update_trainee,
                 provider_id=caller.client.provider_id,

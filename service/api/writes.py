@@ -1,46 +1,24 @@
-"""What every write endpoint shares: the write executor, ETags and If-Match."""
+"""What every write endpoint shares: the writer, ETags and If-Match."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import random
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from litestar import Response
 
-from domain.errors import ConcurrentChange
 from service.api.context import AnyRequest, Caller
 from service.api.responses import ApiError, json, raw_json
 from service.commands import Written
+from service.writer import Writer
 
 T = TypeVar("T")
-ATTEMPTS = 10
-"""How many times a write without If-Match is decided before a lost race is answered 409."""
 
 
-async def in_executor(request: AnyRequest, fn: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a write use case on the executor sized to the write pool."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(
-        request.app.state.executor,
-        functools.partial(retried, fn, request.app.state.register, **kwargs),
-    )
-
-
-def retried(fn: Callable[..., T], register: Any, /, **kwargs: Any) -> T:
-    """Run a use case (load, decide, save); when another write saved first and the client did
-    not send If-Match, run it again on the new state: only a stale If-Match is a conflict."""
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            return fn(register, **kwargs)
-        except ConcurrentChange:
-            if kwargs.get("expected_version") is not None or attempt == ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0, 0.002 * attempt))  # spreads the racers apart
-    raise AssertionError("unreachable")
+async def write(request: AnyRequest, use_case: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run a write use case (load, decide, save) through the service's writer."""
+    writer: Writer = request.app.state.writer
+    return await writer.run(use_case, **kwargs)
 
 
 def written(caller: Caller, done: Written, status: int) -> Response[bytes]:

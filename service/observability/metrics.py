@@ -78,17 +78,12 @@ class Metrics:
             self.head.set(db.head)
             for name, lag in db.lags.items():
                 self.lag.labels(name).set(lag)
-        if read_pool is not None:
-            size, idle = read_pool.get_size(), read_pool.get_idle_size()
-            self.pool.labels("read", "in_use").set(size - idle)
-            self.pool.labels("read", "idle").set(idle)
-            self.pool.labels("read", "max").set(read_pool.get_max_size())
-        if write_pool is not None:
-            stats = write_pool.get_stats()
-            self.pool.labels("write", "in_use").set(stats["pool_size"] - stats["pool_available"])
-            self.pool.labels("write", "idle").set(stats["pool_available"])
-            self.pool.labels("write", "max").set(write_pool.max_size)
-            self.pool.labels("write", "waiting").set(stats.get("requests_waiting", 0))
+        for name, pool in (("read", read_pool), ("write", write_pool)):
+            if pool is not None:
+                size, idle = pool.get_size(), pool.get_idle_size()
+                self.pool.labels(name, "in_use").set(size - idle)
+                self.pool.labels(name, "idle").set(idle)
+                self.pool.labels(name, "max").set(pool.get_max_size())
         self.writes.set(writes)
 
     def render(self) -> bytes:

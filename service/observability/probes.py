@@ -54,10 +54,8 @@ async def readyz(request: AnyRequest) -> Any:
 async def metrics(request: AnyRequest) -> Any:
     """Prometheus metrics of this process."""
     state = request.app.state
-    register = state.register
-    write_pool = getattr(getattr(register.recorder, "datastore", None), "pool", None)
     state.metrics.refresh(
-        await _state(request), state.read_pool, write_pool, state.executor.in_flight
+        await _state(request), state.read_pool, state.write_pool, state.writer.in_flight
     )
     return Response(content=state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 

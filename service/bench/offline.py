@@ -154,9 +154,9 @@ class Writes:
 
 @contextmanager
 def writing(database: Database, seeded: Seeded, pause: float = 0.01) -> Iterator[Writes]:
-    """While the block runs, register a new trainee every `pause` seconds through the
-    production write side (the append and the inline read-model row in one statement), one
-    at a time."""
+    """While the block runs, register a new trainee every `pause` seconds through the event
+    store's own write path (the trainees_save statement the API's writes make too: the
+    append and the inline read-model row in one statement), one at a time."""
     register = open_register(database, 1, bench_master_keys())
     found, stop = Writes(), threading.Event()
     p = seeded.providers[0]

@@ -52,6 +52,7 @@ _AWAY: tuple[type[Exception], ...] = (
     asyncpg.InsufficientResourcesError,
     asyncpg.exceptions.OperatorInterventionError,  # shutdown, restart, statement cancelled
     asyncpg.exceptions.LockNotAvailableError,  # the save's lock_timeout
+    asyncpg.exceptions.TransactionRollbackError,  # a deadlock or serialization failure: rolled back
 )
 
 

@@ -94,8 +94,9 @@ UNAVAILABLE_ERRORS = DATABASE_DOWN
 
 
 def prepare_reference_data() -> None:
-    """Decode the reference data before any write thread does: msgspec prepares a type on its
-    first use, and two threads doing that at once for the same type can crash the process."""
+    """Decode the reference data at start-up, before any request needs it: msgspec prepares a
+    type on its first use, and two threads doing that at once for the same type can crash the
+    process."""
     for name in reference.table_names():
         reference.table(name)
     for name in reference.code_list_names():

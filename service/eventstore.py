@@ -90,7 +90,7 @@ def state_codec(topic: str, sealed: bool = False) -> StateCodec:
     sealed (the SealingMapper's).
 
     Made and prepared under a lock: msgspec prepares a type's decoder on its first use, and two
-    write threads doing that at once for the same type can crash the process.
+    threads doing that at once for the same type can crash the process.
     """
     found = _CODECS.get((topic, sealed))
     if found is not None:
@@ -337,8 +337,8 @@ class PsycopgKeyStore(KeyStore):
 def open_register(
     database: Database, pool_size: int, master: MasterKeys, *, create_tables: bool = True
 ) -> TraineeRegister:
-    """Connect the write side, sized to the thread executor that calls it (creating its tables
-    when missing takes a lock that waits for every writer appending at the time)."""
+    """Connect the event store with `pool_size` connections (creating its tables when missing
+    takes a lock that waits for every writer appending at the time)."""
     env = database.eventsourcing_env()
     env.update(
         {

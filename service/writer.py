@@ -86,18 +86,18 @@ class Unit:
 
     def save(self, *aggregates: Trainee, **kwargs: Any) -> None:
         """Keep the aggregates' new events, and the rows (views=) and condition (unique=) to
-        store them with, until the unit commits."""
+        store them with, until the unit commits (a use case saves once)."""
+        if self._saves:
+            raise TypeError("a write unit saves once")
         if set(kwargs) - {"views", "unique"}:
             raise TypeError(f"a write unit cannot save with {sorted(kwargs)}")
         events = [e for aggregate in aggregates for e in aggregate.collect_events()]
         self._saves.append((events, kwargs))
 
     async def commit(self, conn: Connection) -> int:
-        """Store what the use case saved (ConcurrentChange when another write stored the same
-        trainee version first; Duplicated when a unique= condition fails); the events stored."""
-        if len(self._saves) > 1:
-            async with conn.transaction():
-                return sum([await self._store(conn, *save) for save in self._saves])
+        """Store what the use case saved, in one statement (ConcurrentChange when another write
+        stored the same trainee version first; Duplicated when a unique= condition fails); the
+        events stored."""
         return sum([await self._store(conn, *save) for save in self._saves])
 
     async def _store(self, conn: Connection, events: list[Any], kwargs: dict[str, Any]) -> int:
@@ -107,7 +107,7 @@ class Unit:
         try:
             await conn.execute(_SAVE, *args)
         except BaseException as error:
-            for trainee_id, *_ in new_keys:  # nothing was stored: the next attempt starts afresh
+            for trainee_id, *_ in new_keys:  # not stored, or not known to be: start afresh
                 self.keyring.forget(trainee_id)
             if unique is not None and getattr(error, "sqlstate", None) == DUPLICATE:
                 found = await conn.fetch(unique.query, *unique.args)

@@ -180,9 +180,15 @@ class InlineViewRecorder(PostgresApplicationRecorder):
         with psycopg.RawCursor(conn) as check:
             check.adapters.register_loader("json", TextLoader)  # documents as text
             found = check.execute(unique.query, unique.args).fetchall()
-        if self.keyring is None:
-            raise Duplicated([next(iter(row.values())) for row in found])
-        raise Duplicated([open_row(self.keyring, tuple(row.values())) for row in found])
+        raise duplicated(self.keyring, [tuple(row.values()) for row in found])
+
+
+def duplicated(keyring: Keyring | None, rows: Sequence[tuple[Any, ...]]) -> Duplicated:
+    """What a failed unique= condition raises: the rows of its query, each opened to its
+    document (without a keyring: the rows' first columns)."""
+    if keyring is None:
+        return Duplicated([row[0] for row in rows])
+    return Duplicated([open_row(keyring, row) for row in rows])
 
 
 def save_arguments(

@@ -4,8 +4,8 @@ decided in one statement, all through asyncpg.
 The event store's aggregate, events and mapper are the library's, as on every other write
 path; only its thread-bound connection pool is left out of the request. A use case is given a
 Unit where it would be given the event store: the unit has loaded the trainee the request
-names before the use case runs, and keeps the saves the use case asks for until it commits
-them (the trainees_save function: events, read-model row and data key in one statement).
+names before the use case runs, and keeps the save the use case asks for until it commits it
+(the trainees_save function: events, read-model row and data key in one statement).
 """
 
 from __future__ import annotations
@@ -27,15 +27,15 @@ from projections.inline import (
     DUPLICATE,
     SAVE,
     SELECT_WITH_KEY,
-    Duplicated,
     Unique,
+    duplicated,
     numbered,
     save_arguments,
     stored_with_key,
 )
-from projections.trainee_view import open_row
 from service.commands import StoreUnavailable
 from service.eventstore import TraineeRegister
+from service.outages import DATABASE_DOWN
 from service.timeouts import OVERDUE
 
 T = TypeVar("T")
@@ -45,12 +45,7 @@ ATTEMPTS = 10
 _LOAD = numbered(SELECT_WITH_KEY)
 _SAVE = numbered(SAVE)
 _AWAY: tuple[type[Exception], ...] = (
-    OSError,  # refused or reset connections; TimeoutError: no connection in time
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    asyncpg.InsufficientResourcesError,
-    asyncpg.exceptions.OperatorInterventionError,  # shutdown, restart, statement cancelled
+    *DATABASE_DOWN,  # the database away, restarting or overloaded (TimeoutError: no connection)
     asyncpg.exceptions.LockNotAvailableError,  # the save's lock_timeout
     asyncpg.exceptions.TransactionRollbackError,  # a deadlock or serialization failure: rolled back
 )
@@ -58,7 +53,7 @@ _AWAY: tuple[type[Exception], ...] = (
 
 class Unit:
     """One attempt at a write, as its use case sees the event store: the trainee loaded before
-    the use case runs, and the saves it asks for, stored when the unit commits."""
+    the use case runs, and the save it asks for, stored when the unit commits."""
 
     def __init__(self, register: TraineeRegister) -> None:
         self.register = register
@@ -111,7 +106,7 @@ class Unit:
                 self.keyring.forget(trainee_id)
             if unique is not None and getattr(error, "sqlstate", None) == DUPLICATE:
                 found = await conn.fetch(unique.query, *unique.args)
-                raise Duplicated([open_row(self.keyring, tuple(r)) for r in found]) from None
+                raise duplicated(self.keyring, [tuple(r) for r in found]) from None
             raise
         self.keyring.stored(trainee_id for trainee_id, *_ in new_keys)
         return len(stored)

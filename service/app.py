@@ -44,7 +44,7 @@ from service.observability.metrics import Metrics
 from service.observability.middleware import Edge, too_large_body
 from service.observability.probes import PROBES
 from service.outages import DATABASE_DOWN
-from service.ratelimit import sweep
+from service.ratelimit import Limiter, sweep
 from service.timeouts import bound_write_waits, timed_pool
 from service.usage import VersionUsage, flush_every
 from service.versions import VERSIONS, ApiVersion, head_of
@@ -144,6 +144,12 @@ def create_app(
     metrics = Metrics()
     master = master_keys(settings)  # refuses to start without a master key where one is needed
     usage = VersionUsage()
+    limiter = Limiter(
+        settings.rate_limit,
+        settings.rate_limit_window,
+        settings.rate_limit_lease,
+        settings.db_timeout,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -168,6 +174,8 @@ def create_app(
         )
         every = max(60, 2 * settings.rate_limit_window)
         sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))
+        listener = asyncio.create_task(limiter.follow(database.url))
+        await limiter.listening(settings.db_timeout)  # leases from the first request on
         forgetter = asyncio.create_task(idempotency.sweep(app.state.read_pool, every))
         flusher = asyncio.create_task(
             flush_every(usage, app.state.read_pool, settings.usage_flush_seconds)
@@ -177,6 +185,7 @@ def create_app(
             yield
         finally:
             sweeper.cancel()
+            listener.cancel()
             forgetter.cancel()
             flusher.cancel()
             await usage.flush(app.state.read_pool)
@@ -220,6 +229,6 @@ def create_app(
         lease=2 * settings.write_timeout,
         too_large=too_large_body(settings.max_body_bytes),
     )
-    edge: ASGIApp = Edge(once, settings, metrics, versions, usage)
+    edge: ASGIApp = Edge(once, settings, metrics, limiter, versions, usage)
     app.asgi_handler = edge  # outermost: sees every request, routed or not
     return app

@@ -89,6 +89,7 @@ class Settings:
     log_level: str = "info"
     rate_limit: int = 100
     rate_limit_window: int = 60
+    rate_limit_lease: int = 64
     max_body_bytes: int = 1_048_576
     db_timeout: float = 5.0
     write_timeout: float = 15.0
@@ -116,6 +117,7 @@ class Settings:
             log_level=_choice("TRAINEES_LOG_LEVEL", "info", LOG_LEVELS),
             rate_limit=_int("TRAINEES_RATE_LIMIT", 100),
             rate_limit_window=_int("TRAINEES_RATE_LIMIT_WINDOW", 60),
+            rate_limit_lease=_int("TRAINEES_RATE_LIMIT_LEASE", 64),
             max_body_bytes=_int("TRAINEES_MAX_BODY_BYTES", 1_048_576, minimum=1024),
             db_timeout=_seconds("TRAINEES_DB_TIMEOUT", 5.0),
             write_timeout=_seconds("TRAINEES_WRITE_TIMEOUT", 15.0),

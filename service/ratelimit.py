@@ -2,17 +2,35 @@
 
 Each client (a token, by its hash; else the client IP address) has one row holding the index
 of its current window (epoch seconds // window length, on the database clock, so every replica
-agrees) and the hits in it. One statement per request upserts the row: a hit in the same window
-adds one, a hit in a later window starts the count again at one. The row lock taken by the
-upsert makes concurrent hits of one client count exactly; different clients never wait for each
-other. The same statement returns the seconds left in the window (the Retry-After) and the
-client the token authenticates (for the access log, and so that authentication needs no query
-of its own), so a request costs one round trip.
+agrees) and the hits in it. One statement upserts the row: in the same window it adds the hits
+asked for, in a later window it starts the count again. The row lock taken by the upsert makes
+concurrent statements of one client count exactly; different clients never wait for each other.
+The same statement returns the seconds left in the window (the Retry-After) and the client the
+token authenticates (for the access log, and so that authentication needs no query of its own).
+
+A replica does not run that statement for every request: it leases hits. A lease is a number of
+requests the statement has already counted for the client, handed out from memory, together with
+the statement's authentication, for at most `LEASE_SECONDS` and never past the window. Every
+request served was counted in the database before it was served, so all replicas together never
+let a client past its limit. A lease is a sixteenth of what is left of the limit, at most
+`lease_max` requests: near the limit (and for small limits) every request is one statement,
+counted exactly as before; far from it, one statement in up to `lease_max` requests. Hits leased
+and not used are lost with the lease; they can only make a client meet its limit a little early
+when it spreads its requests over replicas. A change to a token or its provider (revoked,
+expired, discarded) is announced on the `trainees_tokens` channel, and every replica drops its
+leases on hearing it. A replica hands leases out only while it listens on that channel: when its
+listening connection is lost (the database restarting, say), every request is counted and
+authenticated in the database again until it listens once more. A lease ends within
+`LEASE_SECONDS` in any case.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import math
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,18 +39,26 @@ import asyncpg
 from service.accounts import Client, bearer, token_hash
 from service.outages import ANY_DATABASE_ERROR
 
+log = logging.getLogger("trainees.ratelimit")
+
+CHANNEL = "trainees_tokens"  # migration 0012 notifies it when a token or a provider changes
+LEASE_SECONDS = 1.0  # a lease, and the authentication it carries, lasts at most this long
+LEASE_SHARE = 16  # a lease takes at most this fraction of what is left of the limit
+_KEEP = 10_000  # leases kept before the ended ones are dropped
+
 _HIT = """
 WITH now AS (SELECT extract(epoch FROM clock_timestamp()) AS s),
 hit AS (
     INSERT INTO rate_limit_counters AS c (key, window_start, hits)
-    SELECT $1, floor(now.s / $2)::bigint, 1 FROM now
+    SELECT $1, floor(now.s / $2)::bigint, $4 FROM now
     ON CONFLICT (key) DO UPDATE
-       SET hits = CASE WHEN EXCLUDED.window_start > c.window_start THEN 1 ELSE c.hits + 1 END,
+       SET hits = CASE WHEN EXCLUDED.window_start > c.window_start THEN EXCLUDED.hits
+                       ELSE c.hits + EXCLUDED.hits END,
            window_start = greatest(c.window_start, EXCLUDED.window_start)
     RETURNING hits, window_start
 )
 SELECT hit.hits,
-       greatest(1, ceil((hit.window_start + 1) * $2 - now.s))::int AS retry_after,
+       greatest(0.001, (hit.window_start + 1) * $2 - now.s)::float8 AS seconds_left,
        valid.provider_id, valid.ukprn, valid.token_id, valid.last_used_on
   FROM hit CROSS JOIN now
   LEFT JOIN LATERAL (
@@ -54,10 +80,35 @@ class Verdict:
 
     allowed: bool
     retry_after: int  # seconds to the next window
-    hits: int
+    hits: int  # the client's requests in the window, as far as this replica knows
     provider_id: str | None
     client: Client | None = None  # the token's client when the token is valid
     last_used_on: date | None = None
+
+
+@dataclass
+class _Lease:
+    """Requests counted in the database and not yet handed out, with what the count found."""
+
+    units: int  # left to hand out
+    counted: int  # the client's hits in the window once this lease's were added
+    ends: float  # monotonic time the lease ends (its life or the window, whichever is first)
+    window_ends: float
+    client: Client | None
+    last_used_on: date | None
+
+    def take(self, now: float) -> Verdict:
+        self.units -= 1
+        verdict = Verdict(
+            allowed=True,
+            retry_after=max(1, math.ceil(self.window_ends - now)),
+            hits=self.counted - self.units,
+            provider_id=self.client.provider_id if self.client else None,
+            client=self.client,
+            last_used_on=self.last_used_on,
+        )
+        self.last_used_on = date.today()  # the request records the day it used its token
+        return verdict
 
 
 def client_key(authorization: str | None, client_ip: str | None) -> tuple[str, str | None]:
@@ -69,15 +120,112 @@ def client_key(authorization: str | None, client_ip: str | None) -> tuple[str, s
     return "ip:" + (client_ip or "unknown"), None
 
 
-async def hit(
-    pool: asyncpg.Pool, key: str, digest: str | None, limit: int, window: int, timeout: float
-) -> Verdict:
-    """Count one request of a client and say whether it is within the limit."""
-    (hits, retry_after, provider_id, ukprn, token_id, last_used_on), *_ = await pool.fetch(
-        _HIT, key, window, digest, timeout=timeout
-    )  # an upsert with RETURNING always yields its one row
-    client = Client(provider_id, ukprn, token_id) if provider_id is not None else None
-    return Verdict(hits <= limit, retry_after, hits, provider_id, client, last_used_on)
+class Limiter:
+    """One replica's side of the shared limit: its leases, and the statement that takes them."""
+
+    def __init__(self, limit: int, window: int, lease_max: int, timeout: float) -> None:
+        self.limit, self.window, self.lease_max, self.timeout = limit, window, lease_max, timeout
+        self._leases: dict[str, _Lease] = {}
+        self._asking: dict[str, asyncio.Event] = {}  # clients whose lease is being taken
+        self._listening = False  # leases are handed out only while changes can be heard
+        self._heard = asyncio.Event()  # set once listening has started
+
+    async def listening(self, timeout: float) -> bool:
+        """Wait (at most `timeout` seconds) until changes can be heard; whether they can."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._heard.wait(), timeout)
+        return self._listening
+
+    def _lost(self) -> None:
+        self._listening = False
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop every lease: the next request of each client is counted in the database."""
+        self._leases.clear()
+
+    async def hit(self, pool: asyncpg.Pool, key: str, digest: str | None) -> Verdict:
+        """Count one request of a client and say whether it is within the limit."""
+        while True:
+            now = time.monotonic()
+            lease = self._leases.get(key)
+            if lease is not None and lease.units > 0 and now < lease.ends and self._listening:
+                return lease.take(now)
+            asking = self._asking.get(key)
+            if asking is None:
+                break
+            await asking.wait()  # one statement at a time per client: its lease serves all
+        self._asking[key] = done = asyncio.Event()
+        try:
+            return await self._count(pool, key, digest, lease, now)
+        finally:
+            del self._asking[key]
+            done.set()
+
+    def _ask(self, previous: _Lease | None, now: float) -> int:
+        """How many hits to count at once: a share of what is left of the limit (one while
+        no lease may be handed out)."""
+        if not self._listening:
+            return 1
+        counted = previous.counted if previous is not None and now < previous.window_ends else 0
+        return max(1, min(self.lease_max, (self.limit - counted) // LEASE_SHARE))
+
+    async def _count(
+        self, pool: asyncpg.Pool, key: str, digest: str | None, previous: _Lease | None, now: float
+    ) -> Verdict:
+        ask = self._ask(previous, now)
+        (hits, seconds_left, provider_id, ukprn, token_id, last_used_on), *_ = await pool.fetch(
+            _HIT, key, self.window, digest, ask, timeout=self.timeout
+        )  # an upsert with RETURNING always yields its one row
+        client = Client(provider_id, ukprn, token_id) if provider_id is not None else None
+        before = hits - ask
+        granted = max(0, min(ask, self.limit - before))
+        now = time.monotonic()
+        window_ends = now + seconds_left
+        if granted == 0:
+            self._leases.pop(key, None)
+            retry = max(1, math.ceil(seconds_left))
+            return Verdict(False, retry, hits, provider_id, client, last_used_on)
+        if len(self._leases) >= _KEEP:
+            self._leases = {k: v for k, v in self._leases.items() if v.ends > now}
+        lease = _Lease(
+            units=granted,
+            counted=before + granted,
+            ends=min(now + LEASE_SECONDS, window_ends),
+            window_ends=window_ends,
+            client=client,
+            last_used_on=last_used_on,
+        )
+        self._leases[key] = lease
+        return lease.take(now)
+
+    async def follow(self, dsn: str) -> None:
+        """Listen for changed tokens and providers and drop the leases on each (a background
+        task, forever); the leases are dropped too whenever listening starts again."""
+        while True:
+            with contextlib.suppress(*ANY_DATABASE_ERROR):
+                await self._listen(await asyncpg.connect(dsn, timeout=self.timeout))
+            log.warning("token changes cannot be heard: every request is counted in the database")
+            await asyncio.sleep(LEASE_SECONDS)
+
+    async def _listen(self, conn: asyncpg.Connection) -> None:
+        """Listen on one connection until it is lost."""
+        closed = asyncio.Event()
+
+        def lost(_: object) -> None:
+            self._lost()
+            closed.set()
+
+        conn.add_termination_listener(lost)
+        try:
+            await conn.add_listener(CHANNEL, lambda *_: self.forget())
+            self.forget()  # changes made while nobody listened
+            self._listening = True
+            self._heard.set()
+            await closed.wait()
+        finally:
+            self._lost()
+            conn.terminate()
 
 
 async def sweep(pool: asyncpg.Pool, window: int, every: float) -> None:

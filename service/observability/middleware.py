@@ -94,6 +94,7 @@ class Edge:
         app: ASGIApp,
         settings: Settings,
         metrics: Metrics,
+        limiter: ratelimit.Limiter,
         versions: Mapping[str, ApiVersion] = VERSIONS,
         usage: VersionUsage | None = None,
     ) -> None:
@@ -104,6 +105,7 @@ class Edge:
         self.policy = policy_header(settings.rate_limit, settings.rate_limit_window)
         self.versions = versions
         self.usage = usage
+        self.limiter = limiter
         self.retired = {
             segment: [(k.encode(), v.encode()) for k, v in retirement.headers()]
             for segment, retirement in retirements(versions, settings.version_sunsets).items()
@@ -167,12 +169,8 @@ class Edge:
         key, digest = ratelimit.client_key(
             _header(scope, b"authorization"), client[0] if client else None
         )
-        s = self.settings
         try:
-            pool = scope["app"].state.read_pool
-            return await ratelimit.hit(
-                pool, key, digest, s.rate_limit, s.rate_limit_window, s.db_timeout
-            )
+            return await self.limiter.hit(scope["app"].state.read_pool, key, digest)
         except ANY_DATABASE_ERROR as exc:
             log.warning("rate limit not checked", extra={"error": type(exc).__name__})
             return None

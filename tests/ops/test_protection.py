@@ -8,6 +8,8 @@ import time
 
 import asyncpg
 
+from service.accounts import token_hash
+from service.ratelimit import LEASE_SECONDS
 from tests.bodies import trainee
 from tests.conftest import new_provider
 
@@ -121,3 +123,79 @@ async def test_a_body_within_the_limit_is_served(open_app, provider):
     app = await open_app(max_body_bytes=4096)
     response = await app.post(f"{V}/trainees", json={"data": trainee()}, headers=provider.headers)
     assert response.status_code == 201, response.text
+
+
+async def counted_hits(database, caller) -> int:
+    conn = await asyncpg.connect(database.url)
+    try:
+        key = "token:" + token_hash(caller.token)
+        return await conn.fetchval("SELECT hits FROM rate_limit_counters WHERE key = $1", key)
+    finally:
+        await conn.close()
+
+
+async def test_far_from_the_limit_a_replica_counts_a_lease_of_requests_at_once(open_app, database):
+    caller = await new_provider(database)
+    app = await open_app(rate_limit=1600, rate_limit_lease=64)
+    await fresh_window(60)
+    answers = [await app.get(f"{V}/info", headers=caller.headers) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert await counted_hits(database, caller) == 64  # one statement counted 64 requests
+    assert [a.headers["ratelimit"].split(";")[1] for a in answers] == ["r=1599", "r=1598", "r=1597"]
+
+
+async def test_a_lease_of_one_counts_every_request_in_the_database(open_app, database):
+    caller = await new_provider(database)
+    app = await open_app(rate_limit=1600, rate_limit_lease=1)
+    await fresh_window(60)
+    for _ in range(3):
+        assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200
+    assert await counted_hits(database, caller) == 3
+
+
+async def test_replicas_leasing_requests_never_let_a_client_past_its_limit(open_app, database):
+    caller = await new_provider(database)
+    replicas = [await open_app(rate_limit=96, rate_limit_lease=64) for _ in range(2)]
+    await fresh_window(60)
+    burst = await asyncio.gather(
+        *(replicas[n % 2].get(f"{V}/info", headers=caller.headers) for n in range(80))
+    )
+    served = sum(a.status_code == 200 for a in burst)
+    assert served == 80 - sum(a.status_code == 429 for a in burst) and served <= 96
+    for replica in replicas:  # each replica goes on until it is refused: no lease is left over
+        while (await replica.get(f"{V}/info", headers=caller.headers)).status_code == 200:
+            served += 1
+    assert served == 96
+
+
+async def test_a_revoked_token_is_refused_while_its_replica_holds_a_lease(open_app, database):
+    caller = await new_provider(database)
+    app = await open_app(rate_limit=1600, rate_limit_lease=64)
+    assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200
+    conn = await asyncpg.connect(database.url)
+    try:
+        await conn.execute(
+            "UPDATE api_tokens SET revoked_at = now() WHERE id = $1", caller.token_id
+        )
+    finally:
+        await conn.close()
+    await asyncio.sleep(0.05)  # the announcement reaches the replica
+    assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 401
+
+
+async def test_without_the_announcement_a_lease_ends_within_its_life(open_app, database):
+    caller = await new_provider(database)
+    app = await open_app(rate_limit=1600, rate_limit_lease=64)
+    assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200
+    conn = await asyncpg.connect(database.url)
+    try:
+        async with conn.transaction():  # revoked without telling the replicas
+            await conn.execute("ALTER TABLE api_tokens DISABLE TRIGGER api_tokens_changed")
+            await conn.execute(
+                "UPDATE api_tokens SET revoked_at = now() WHERE id = $1", caller.token_id
+            )
+            await conn.execute("ALTER TABLE api_tokens ENABLE TRIGGER api_tokens_changed")
+    finally:
+        await conn.close()
+    await asyncio.sleep(LEASE_SECONDS)
+    assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 401

@@ -85,6 +85,27 @@ class Driver:
         return load
 
 
+ROUNDS = 4
+"""A read and its bare endpoint are measured in turns, this many each, so that what else the
+machine does at the time weighs on both alike."""
+
+
+def alternated(
+    drive: Driver,
+    first: lua.Scenario,
+    second: lua.Scenario,
+    pairs: list[tuple[str, str]],
+    clients: int,
+) -> tuple[wrk.Load, wrk.Load]:
+    """Both scenarios in turns, each for the run's duration in all: (first, second)."""
+    seconds = max(1.0, drive.seconds / ROUNDS)
+    loads: tuple[list[wrk.Load], list[wrk.Load]] = ([], [])
+    for _ in range(ROUNDS):
+        loads[0].append(drive.run(first, pairs, clients, seconds))
+        loads[1].append(drive.run(second, pairs, clients, seconds))
+    return wrk.combined(loads[0]), wrk.combined(loads[1])
+
+
 def http_rows(database: Database, postmaster: int | None, seeded: Seeded,
               limits: dict[int, Timed], folder: Path, options: Options,
               say: Callable[[str], None]) -> list[Row]:  # fmt: skip
@@ -100,13 +121,11 @@ def http_rows(database: Database, postmaster: int | None, seeded: Seeded,
             drive.run(scenario, reads, levels[-1], seconds=2)  # warm-up, not recorded
         warm = srv.rss_mb()
         for c in levels:
-            bare = drive.run(BARE, reads, c)
+            bare, load = alternated(drive, BARE, ONE, reads, c)
             rows.append(measures.read_row(BARE.title, c, bare, None))
-            load = drive.run(ONE, reads, c)
             rows.append(measures.read_row(ONE.title, c, load, bare))
-            bare_page = drive.run(BARE_PAGE, reads, c)
+            bare_page, load = alternated(drive, BARE_PAGE, PAGE, reads, c)
             rows.append(measures.read_row(BARE_PAGE.title, c, bare_page, None))
-            load = drive.run(PAGE, reads, c)
             rows.append(measures.read_row(PAGE.title, c, load, bare_page, "bare page"))
         for n, c in enumerate(levels):
             mine = shuffled[n :: len(levels)]  # trainees no other run defers

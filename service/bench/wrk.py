@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,27 @@ class Load:
     def rate(self) -> float:
         """Requests per second."""
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+def combined(loads: list[Load]) -> Load:
+    """Several runs of one scenario as one: their requests, seconds and errors added, CPU per
+    request over all of them, the median of their p50s and the highest of their p99s."""
+    requests = sum(load.requests for load in loads)
+
+    def per_request(cpu: list[tuple[float | None, int]]) -> float | None:
+        if not requests or any(ms is None for ms, _ in cpu):
+            return None
+        return sum((ms or 0.0) * n for ms, n in cpu) / requests
+
+    return Load(
+        requests=requests,
+        seconds=sum(load.seconds for load in loads),
+        errors=sum(load.errors for load in loads),
+        p50_ms=statistics.median(load.p50_ms for load in loads),
+        p99_ms=max(load.p99_ms for load in loads),
+        cpu_ms=per_request([(load.cpu_ms, load.requests) for load in loads]),
+        db_cpu_ms=per_request([(load.db_cpu_ms, load.requests) for load in loads]),
+    )
 
 
 def parse(output: str) -> Load:

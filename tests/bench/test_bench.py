@@ -145,3 +145,16 @@ def test_the_rebuilds_verification_is_timed_with_writes_beside_it(
         "a write during audit verify",
     ]
     assert all(r.p99_ms is not None and r.errors == 0 and r.met is not None for r in beside)
+
+
+def test_runs_in_turns_are_combined_into_one_load() -> None:
+    loads = [
+        wrk.Load(100, 2.0, 0, 1.0, 5.0, cpu_ms=0.5, db_cpu_ms=0.1),
+        wrk.Load(300, 2.0, 1, 2.0, 9.0, cpu_ms=0.3, db_cpu_ms=0.2),
+        wrk.Load(200, 2.0, 0, 3.0, 4.0, cpu_ms=0.4, db_cpu_ms=None),
+    ]
+    both = wrk.combined(loads[:2])
+    assert (both.requests, both.seconds, both.errors, both.rate) == (400, 4.0, 1, 100.0)
+    assert (both.p50_ms, both.p99_ms) == (1.5, 9.0)
+    assert both.cpu_ms == pytest.approx(0.35) and both.db_cpu_ms == pytest.approx(0.175)
+    assert wrk.combined(loads).db_cpu_ms is None  # a run without the database's CPU

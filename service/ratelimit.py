@@ -42,7 +42,8 @@ from service.outages import ANY_DATABASE_ERROR
 log = logging.getLogger("trainees.ratelimit")
 
 CHANNEL = "trainees_tokens"  # migration 0012 notifies it when a token or a provider changes
-LEASE_SECONDS = 1.0  # a lease, and the authentication it carries, lasts at most this long
+LEASE_SECONDS = 5.0  # a lease, and the authentication it carries, lasts at most this long
+LISTEN_AGAIN = 1.0  # seconds between attempts to listen again once the connection is lost
 LEASE_SHARE = 16  # a lease takes at most this fraction of what is left of the limit
 _KEEP = 10_000  # leases kept before the ended ones are dropped
 
@@ -206,7 +207,7 @@ class Limiter:
             with contextlib.suppress(*ANY_DATABASE_ERROR):
                 await self._listen(await asyncpg.connect(dsn, timeout=self.timeout))
             log.warning("token changes cannot be heard: every request is counted in the database")
-            await asyncio.sleep(LEASE_SECONDS)
+            await asyncio.sleep(LISTEN_AGAIN)
 
     async def _listen(self, conn: asyncpg.Connection) -> None:
         """Listen on one connection until it is lost."""

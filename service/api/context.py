@@ -76,5 +76,6 @@ async def provide_caller(request: AnyRequest, version: FromPath[str]) -> Caller:
     api_version = request.app.state.versions.get(version)
     if api_version is None:
         raise not_found()
-    rid = request.scope.setdefault("state", {}).setdefault("request_id", request_id(request))
+    state = request.scope.setdefault("state", {})
+    rid = state.get("request_id") or state.setdefault("request_id", request_id(request))
     return Caller(version=api_version, segment=version, client=client, request_id=rid)

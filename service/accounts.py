@@ -120,14 +120,13 @@ async def authenticate(
     token = bearer(header)
     if token is None:
         return None
-    digest = token_hash(token)
     if checked is None:
-        row = await pool.fetchrow(_AUTHENTICATE_READ, digest)
+        row = await pool.fetchrow(_AUTHENTICATE_READ, token_hash(token))
         if row is None:
             return None
         found = Client(provider_id=row["provider_id"], ukprn=row["ukprn"], token_id=row["token_id"])
         checked = found, row["last_used_on"]
     client, last_used_on = checked
     if client is not None and last_used_on != date.today():  # recorded at most once a day
-        await pool.execute(_AUTHENTICATE, digest)
+        await pool.execute(_AUTHENTICATE, token_hash(token))
     return client

@@ -33,6 +33,7 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import asyncpg
 
@@ -75,9 +76,8 @@ DELETE FROM rate_limit_counters
 """
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of counting one request."""
+class Verdict(NamedTuple):
+    """The outcome of counting one request (a tuple: one is made for every request)."""
 
     allowed: bool
     retry_after: int  # seconds to the next window

@@ -199,3 +199,32 @@ async def test_without_the_announcement_a_lease_ends_within_its_life(open_app, d
         await conn.close()
     await asyncio.sleep(LEASE_SECONDS)
     assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 401
+
+
+async def test_a_replica_that_cannot_hear_token_changes_counts_every_request(open_app, database):
+    caller = await new_provider(database)
+    app = await open_app(rate_limit=16000, rate_limit_lease=64)
+    await fresh_window(60)
+    assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200
+    assert await counted_hits(database, caller) == 64  # a lease
+    conn = await asyncpg.connect(database.url)
+    try:
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE query LIKE 'LISTEN%trainees_tokens%'"
+        )
+    finally:
+        await conn.close()
+    await asyncio.sleep(0.2)  # the replica sees its listening connection close
+    for _ in range(3):
+        assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200
+    assert await counted_hits(database, caller) == 67  # one by one, the lease dropped
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # it listens again, and leases again
+        await asyncio.sleep(0.2)
+        before = await counted_hits(database, caller)
+        assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200
+        if await counted_hits(database, caller) - before > 1:
+            break
+    else:
+        raise AssertionError("the replica never leased again")

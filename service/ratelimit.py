@@ -141,6 +141,11 @@ class Limiter:
         self._listening = False
         self.forget()
 
+    @property
+    def held(self) -> int:
+        """Leases held now (some may have ended)."""
+        return len(self._leases)
+
     def forget(self) -> None:
         """Drop every lease: the next request of each client is counted in the database."""
         self._leases.clear()
@@ -187,8 +192,9 @@ class Limiter:
             self._leases.pop(key, None)
             retry = max(1, math.ceil(seconds_left))
             return Verdict(False, retry, hits, provider_id, client, last_used_on)
-        if len(self._leases) >= _KEEP:
-            self._leases = {k: v for k, v in self._leases.items() if v.ends > now}
+        if len(self._leases) >= _KEEP:  # drop the ended leases, or all if most still run
+            kept = {k: v for k, v in self._leases.items() if v.ends > now}
+            self._leases = kept if len(kept) <= _KEEP // 2 else {}
         lease = _Lease(
             units=granted,
             counted=before + granted,

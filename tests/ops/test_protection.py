@@ -9,7 +9,7 @@ import time
 import asyncpg
 
 from service.accounts import token_hash
-from service.ratelimit import LEASE_SECONDS
+from service.ratelimit import LEASE_SECONDS, Limiter
 from tests.bodies import trainee
 from tests.conftest import new_provider
 
@@ -228,3 +228,28 @@ async def test_a_replica_that_cannot_hear_token_changes_counts_every_request(ope
             break
     else:
         raise AssertionError("the replica never leased again")
+
+
+class CountingPool:
+    """Counts as the limiter's statement does, for a test of the leases' bookkeeping alone."""
+
+    def __init__(self) -> None:
+        self.hits: dict[str, int] = {}
+
+    async def fetch(self, query, key, window, digest, ask, timeout):
+        self.hits[key] = self.hits.get(key, 0) + ask
+        return [(self.hits[key], 30.0, None, None, None, None)]
+
+
+async def test_a_flood_of_clients_leaves_a_bounded_number_of_leases(database):
+    limiter = Limiter(limit=1600, window=60, lease_max=64, timeout=5)
+    listening = asyncio.create_task(limiter.follow(database.url))
+    try:
+        assert await limiter.listening(5)
+        pool = CountingPool()
+        for n in range(25_000):  # each address one request, all within their leases' life
+            assert (await limiter.hit(pool, f"ip:192.0.2.{n}", None)).allowed  # type: ignore[arg-type]
+        assert limiter.held < 10_000
+        assert all(hits == 64 for hits in pool.hits.values())  # every one was counted
+    finally:
+        listening.cancel()

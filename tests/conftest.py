@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import hypothesis
@@ -97,6 +98,15 @@ async def client(settings: Settings, database: Database) -> AsyncIterator[AsyncT
 
     async with AsyncTestClient(app=create_app(settings, database)) as c:
         yield c
+
+
+async def sql(database: Database, statement: str, *args: Any) -> Any:
+    """Run one statement directly in PostgreSQL, as someone with access to the rows would."""
+    conn = await asyncpg.connect(database.url)
+    try:
+        return await conn.fetch(statement, *args)
+    finally:
+        await conn.close()
 
 
 async def new_provider(database: Database, expires_on: object = None) -> ProviderCredentials:

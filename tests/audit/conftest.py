@@ -48,15 +48,6 @@ async def catch_up(database: Database) -> None:
         await conn.close()
 
 
-async def sql(database: Database, statement: str, *args: Any) -> Any:
-    """Run one statement directly in PostgreSQL, as someone with access to the rows would."""
-    conn = await asyncpg.connect(database.url)
-    try:
-        return await conn.fetch(statement, *args)
-    finally:
-        await conn.close()
-
-
 @pytest.fixture
 async def auditor(database: Database, provider: Any) -> AuditCredentials:
     """An audit token scoped to the test's provider."""

@@ -11,8 +11,9 @@ from domain.trainee import trainee_uuid
 from service.audit.chain import event_hash, verify
 from service.audit.seals import seal
 from tests.api.lifecycle import V, create
-from tests.audit.conftest import Store, sql
+from tests.audit.conftest import Store
 from tests.cli.test_cli import environment, trainees
+from tests.conftest import sql
 
 A = "/audit/v1"
 EVENTS = "traineeregister_events"

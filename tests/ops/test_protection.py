@@ -11,7 +11,7 @@ import asyncpg
 from service.accounts import token_hash
 from service.ratelimit import LEASE_SECONDS, Limiter
 from tests.bodies import trainee
-from tests.conftest import new_provider
+from tests.conftest import new_provider, sql
 
 V = "/api/v2026.1"
 
@@ -126,12 +126,9 @@ async def test_a_body_within_the_limit_is_served(open_app, provider):
 
 
 async def counted_hits(database, caller) -> int:
-    conn = await asyncpg.connect(database.url)
-    try:
-        key = "token:" + token_hash(caller.token)
-        return await conn.fetchval("SELECT hits FROM rate_limit_counters WHERE key = $1", key)
-    finally:
-        await conn.close()
+    key = "token:" + token_hash(caller.token)
+    (row,) = await sql(database, "SELECT hits FROM rate_limit_counters WHERE key = $1", key)
+    return row["hits"]
 
 
 async def test_far_from_the_limit_a_replica_counts_a_lease_of_requests_at_once(open_app, database):
@@ -172,13 +169,7 @@ async def test_a_revoked_token_is_refused_while_its_replica_holds_a_lease(open_a
     caller = await new_provider(database)
     app = await open_app(rate_limit=1600, rate_limit_lease=64)
     assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200
-    conn = await asyncpg.connect(database.url)
-    try:
-        await conn.execute(
-            "UPDATE api_tokens SET revoked_at = now() WHERE id = $1", caller.token_id
-        )
-    finally:
-        await conn.close()
+    await sql(database, "UPDATE api_tokens SET revoked_at = now() WHERE id = $1", caller.token_id)
     await asyncio.sleep(0.05)  # the announcement reaches the replica
     assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 401
 
@@ -207,14 +198,11 @@ async def test_a_replica_that_cannot_hear_token_changes_counts_every_request(ope
     await fresh_window(60)
     assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200
     assert await counted_hits(database, caller) == 64  # a lease
-    conn = await asyncpg.connect(database.url)
-    try:
-        await conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE query LIKE 'LISTEN%trainees_tokens%'"
-        )
-    finally:
-        await conn.close()
+    await sql(
+        database,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE query LIKE 'LISTEN%trainees_tokens%'",
+    )
     await asyncio.sleep(0.2)  # the replica sees its listening connection close
     for _ in range(3):
         assert (await app.get(f"{V}/info", headers=caller.headers)).status_code == 200

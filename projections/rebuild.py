@@ -332,6 +332,7 @@ async def _catch_up(conn: asyncpg.Connection, mapper: Mapper[UUID], after: int) 
     return int(high)
 
 
+_OPTIONS = "SELECT array_to_string(reloptions, ', ') FROM pg_class WHERE oid = $1::regclass"
 _INDEXES = """
 SELECT 'ALTER TABLE ' || $1 || ' ADD CONSTRAINT ' || quote_ident(conname) || ' '
        || pg_get_constraintdef(oid), 'ALTER TABLE ' || $1 || ' DROP CONSTRAINT '
@@ -345,10 +346,13 @@ SELECT pg_get_indexdef(indexrelid), 'DROP INDEX ' || indexrelid::regclass::text
 
 
 async def _fresh_table(conn: asyncpg.Connection, table: str, like: str) -> list[str]:
-    """A new table like `like`, without its indexes yet: the statements that make them (a bulk
-    load builds each index once at the end, instead of entry by entry)."""
+    """A new table like `like`, with its storage parameters (LIKE leaves them out) but without
+    its indexes yet: the statements that make them (a bulk load builds each index once at the
+    end, instead of entry by entry)."""
     await conn.execute(f"DROP TABLE IF EXISTS {table}")
-    await conn.execute(f"CREATE TABLE {table} (LIKE {like} INCLUDING ALL)")
+    options = await conn.fetchval(_OPTIONS, like)
+    storage = f" WITH ({options})" if options else ""
+    await conn.execute(f"CREATE TABLE {table} (LIKE {like} INCLUDING ALL){storage}")
     indexes = await conn.fetch(_INDEXES, table)
     for _, drop in indexes:
         await conn.execute(drop)

@@ -113,6 +113,24 @@ async def test_a_rebuild_writes_back_every_row_and_index_as_the_write_path_wrote
     assert len(indexes) == 4
 
 
+STORED = """
+SELECT (SELECT reloptions FROM pg_class WHERE oid = 'trainees'::regclass),
+       (SELECT count(*) FILTER (WHERE pg_column_compression(doc) IS NOT NULL) FROM trainees),
+       (SELECT count(*) FILTER (WHERE pg_column_compression(state) IS NOT NULL)
+          FROM traineeregister_events)
+"""
+
+
+async def test_rows_are_kept_whole_by_the_write_path_and_by_a_rebuild(open_app, migrated_database):
+    await written(open_app, migrated_database)
+    largest = await fetch(migrated_database, "SELECT max(octet_length(doc::text)) FROM trainees")
+    assert largest[0][0] > 2032  # longer than a row compressed by default
+    whole = (["toast_tuple_target=8160"], 0, 0)
+    assert tuple((await fetch(migrated_database, STORED))[0]) == whole
+    trainees("projections", "rebuild", env=environment(DATABASE_URL=migrated_database.url))
+    assert tuple((await fetch(migrated_database, STORED))[0]) == whole
+
+
 async def test_a_verify_counts_each_live_row_that_differs_from_the_events(
     open_app, migrated_database
 ):

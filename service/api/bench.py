@@ -1,21 +1,28 @@
-"""The bench's baselines: one asyncpg query and its rows opened, with nothing else the API does.
+"""The bench's baselines: one asyncpg query and its rows opened, with nothing else the API does;
+for writes, the body decoded and stored as one event-shaped row, in one statement.
 
 Served only when TRAINEES_BENCH_ENDPOINTS=1 (`trainees bench` sets it); otherwise a plain 404.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
-from litestar import Controller, get
-from litestar.exceptions import NotFoundException
+import asyncpg
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath
 
 from service.api.context import AnyRequest
 from service.api.filters import current_cycle_year
 from service.api.responses import raw_json
+from service.bench.limit import CREATE as CREATE_LIMIT_TABLE
+from service.bench.limit import INSERT as INSERT_EVENT
 from service.queries import SELECT_DOC, opened
 
 
@@ -59,3 +66,23 @@ class BenchController(Controller):
         )
         documents = b",".join(opened(state.keyring, r) for r in rows)
         return raw_json(b'{"data":[' + documents + b"]}")
+
+    @post("/write", status_code=201)
+    async def bare_write(self, request: AnyRequest) -> Response[bytes]:
+        """The body decoded and stored whole as one row of the limit's events-table shape, in
+        one statement (committed as it ends): a write's HTTP, decoding and store, bare."""
+        if not enabled():
+            raise NotFoundException()
+        body = await request.body()
+        try:
+            msgspec.json.decode(body)
+        except msgspec.DecodeError:
+            raise ValidationException("the body is not JSON") from None
+        topic, pool = "bench", request.app.state.write_pool
+        try:
+            stored = await pool.fetchval(INSERT_EVENT, uuid4(), topic, body)
+        except asyncpg.UndefinedTableError:  # the bench makes it when it measures the limit
+            with contextlib.suppress(asyncpg.UniqueViolationError, asyncpg.DuplicateTableError):
+                await pool.execute(CREATE_LIMIT_TABLE)  # two at once: one of them makes it
+            stored = await pool.fetchval(INSERT_EVENT, uuid4(), topic, body)
+        return raw_json(b'{"data":{"notification_id":%d}}' % stored, status=201)

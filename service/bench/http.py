@@ -29,6 +29,12 @@ BARE_PAGE = lua.Scenario("GET /bench/bare/page/{id} (the same 50)", "GET",
                          "/bench/bare/page/" + lua.ID)  # fmt: skip
 
 
+def bare_write(today: date) -> lua.Scenario:
+    """POST a create's body to the bare write: decoded, stored as one row, nothing else."""
+    return dataclasses.replace(create(today), title="POST /bench/bare/write (a create's body)",
+                               path="/bench/bare/write")  # fmt: skip
+
+
 def create(today: date) -> lua.Scenario:
     """POST a new trainee; each request gets a surname of its own (no duplicates)."""
     data = msgspec.json.encode({"data": body(lua.NAME, today)}).decode()
@@ -117,7 +123,7 @@ def http_rows(database: Database, postmaster: int | None, seeded: Seeded,
     rows: list[Row] = []
     with server.serving(database, workers, folder / "server.log") as srv:
         drive = Driver(srv, postmaster, folder, seconds, say)
-        for scenario in (BARE, ONE, BARE_PAGE, create(today)):
+        for scenario in (BARE, ONE, BARE_PAGE, bare_write(today), create(today)):
             drive.run(scenario, reads, levels[-1], seconds=2)  # warm-up, not recorded
         warm = srv.rss_mb()
         for c in levels:
@@ -129,9 +135,11 @@ def http_rows(database: Database, postmaster: int | None, seeded: Seeded,
             rows.append(measures.read_row(PAGE.title, c, load, bare_page, "bare page"))
         for n, c in enumerate(levels):
             mine = shuffled[n :: len(levels)]  # trainees no other run defers
-            for scenario, pairs in ((create(today), reads), (defer(today), mine)):
-                load = drive.run(scenario, pairs, c)
-                rows.append(measures.write_row(scenario.title, c, load, limits[c]))
+            bare, load = alternated(drive, bare_write(today), create(today), reads, c)
+            rows.append(measures.write_row(bare_write(today).title, c, bare, limits[c]))
+            rows.append(measures.write_row(create(today).title, c, load, limits[c]))
+            load = drive.run(defer(today), mine, c)
+            rows.append(measures.write_row(defer(today).title, c, load, limits[c]))
             if load.requests > len(mine):
                 say(f"  the defer run used all {len(mine):,} trainees: raise --events")
         rows += measures.server_rows(warm, srv.rss_mb(), srv.rss_mb(peak=True))

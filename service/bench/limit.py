@@ -13,13 +13,13 @@ from service.bench import procs
 from service.eventstore import EVENTS_TABLE
 
 TABLE = "bench_limit_events"
-_CREATE = f"""
+CREATE = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
     originator_id uuid NOT NULL, originator_version bigint NOT NULL, topic text, state bytea,
     notification_id bigserial, PRIMARY KEY (originator_id, originator_version));
 CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_notification_id_idx ON {TABLE} (notification_id)
 """  # the shape of the events table
-_INSERT = (
+INSERT = (
     f"INSERT INTO {TABLE} (originator_id, originator_version, topic, state)"
     " VALUES ($1, 1, $2, $3) RETURNING notification_id"
 )
@@ -60,7 +60,7 @@ async def _client(conn: asyncpg.Connection, until: float, sample: tuple[str, byt
     topic, state = sample
     while (started := time.perf_counter()) < until:
         async with conn.transaction():
-            await conn.fetchval(_INSERT, uuid.uuid4(), topic, state)
+            await conn.fetchval(INSERT, uuid.uuid4(), topic, state)
         latencies.append(time.perf_counter() - started)
 
 
@@ -69,7 +69,7 @@ async def limit(url: str, clients: int, seconds: float, database: int | None = N
     local server's main process, to measure its CPU time)."""
     conns = [await asyncpg.connect(url) for _ in range(clients)]
     try:
-        await conns[0].execute(_CREATE)
+        await conns[0].execute(CREATE)
         sample = await _sample_state(conns[0])
         latencies: list[float] = []
         meter = procs.Meter(time.process_time, database)

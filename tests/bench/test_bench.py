@@ -10,10 +10,12 @@ import msgspec
 import pytest
 
 from service.bench import lua, report, wrk
+from service.bench.limit import TABLE
 from service.bench.options import Options
 from service.bench.run import GROUPS, bench
 from service.cli import main
 from tests.api.lifecycle import V, create
+from tests.conftest import sql
 
 TINY = Options(
     duration=0.3, connections=(1, 2), events=400, providers=2, history_events=30, http=False
@@ -132,6 +134,25 @@ async def test_the_bare_page_answers_the_documents_of_the_providers_first_page(
     assert bare.status_code == listed.status_code == 200
     assert bare.json()["data"] == listed.json()["data"]
     assert {d["trainee_id"] for d in bare.json()["data"]} >= set(made)
+
+
+async def test_the_bare_write_stores_the_body_it_is_sent_as_one_row(
+    client: Any, monkeypatch: pytest.MonkeyPatch, database: Any
+) -> None:
+    sent = msgspec.json.encode({"data": {"first_names": "Ann\u0000", "n": 2**70}})
+    monkeypatch.delenv("TRAINEES_BENCH_ENDPOINTS", raising=False)
+    assert (await client.post("/bench/bare/write", content=sent)).status_code == 404
+    monkeypatch.setenv("TRAINEES_BENCH_ENDPOINTS", "1")
+    answers = [await client.post("/bench/bare/write", content=sent) for _ in range(2)]
+    assert [a.status_code for a in answers] == [201, 201]
+    ids = [a.json()["data"]["notification_id"] for a in answers]
+    stored = await sql(database, f"SELECT notification_id, state FROM {TABLE}"
+                                 " WHERE notification_id = ANY($1::bigint[])", ids)  # fmt: skip
+    assert sorted((r["notification_id"], bytes(r["state"])) for r in stored) == [
+        (i, sent) for i in sorted(ids)
+    ]
+    refused = await client.post("/bench/bare/write", content=b'{"data": ')
+    assert refused.status_code == 400
 
 
 def test_the_rebuilds_verification_is_timed_with_writes_beside_it(

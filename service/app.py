@@ -34,6 +34,7 @@ from service.api.responses import (
     unprocessable,
 )
 from service.api.routes import CONTROLLERS
+from service.changes import Changes
 from service.config import SettingError, Settings
 from service.database import Database
 from service.eventstore import open_register
@@ -45,6 +46,7 @@ from service.observability.middleware import Edge, too_large_body
 from service.observability.probes import PROBES
 from service.outages import DATABASE_DOWN
 from service.ratelimit import Limiter, sweep
+from service.registers import Registers
 from service.timeouts import bound_write_waits, timed_pool
 from service.usage import VersionUsage, flush_every
 from service.versions import VERSIONS, ApiVersion, head_of
@@ -144,12 +146,15 @@ def create_app(
     metrics = Metrics()
     master = master_keys(settings)  # refuses to start without a master key where one is needed
     usage = VersionUsage()
+    changes = Changes(settings.db_timeout)
     limiter = Limiter(
         settings.rate_limit,
         settings.rate_limit_window,
         settings.rate_limit_lease,
         settings.db_timeout,
+        changes,
     )
+    registers = Registers(changes)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -174,8 +179,9 @@ def create_app(
         )
         every = max(60, 2 * settings.rate_limit_window)
         sweeper = asyncio.create_task(sweep(app.state.read_pool, settings.rate_limit_window, every))
-        listener = asyncio.create_task(limiter.follow(database.url))
-        await limiter.listening(settings.db_timeout)  # leases from the first request on
+        app.state.registers = registers
+        listener = asyncio.create_task(changes.follow(database.url))
+        await changes.heard(settings.db_timeout)  # leases and entries kept from the start
         forgetter = asyncio.create_task(idempotency.sweep(app.state.read_pool, every))
         flusher = asyncio.create_task(
             flush_every(usage, app.state.read_pool, settings.usage_flush_seconds)

@@ -18,17 +18,16 @@ counted exactly as before; far from it, one statement in up to `lease_max` reque
 and not used are lost with the lease; they can only make a client meet its limit a little early
 when it spreads its requests over replicas. A change to a token or its provider (revoked,
 expired, discarded) is announced on the `trainees_tokens` channel, and every replica drops its
-leases on hearing it. A replica hands leases out only while it listens on that channel: when its
-listening connection is lost (the database restarting, say), every request is counted and
-authenticated in the database again until it listens once more. A lease ends within
+leases on hearing it (service/changes.py); a lease whose statement ran while a change was heard
+serves its own request only. A replica hands leases out only while it listens on that channel:
+when its listening connection is lost (the database restarting, say), every request is counted
+and authenticated in the database again until it listens once more. A lease ends within
 `LEASE_SECONDS` in any case.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 import math
 import time
 from dataclasses import dataclass
@@ -38,13 +37,10 @@ from typing import NamedTuple
 import asyncpg
 
 from service.accounts import Client, bearer, token_hash
+from service.changes import TOKENS, Changes
 from service.outages import ANY_DATABASE_ERROR
 
-log = logging.getLogger("trainees.ratelimit")
-
-CHANNEL = "trainees_tokens"  # migration 0012 notifies it when a token or a provider changes
 LEASE_SECONDS = 5.0  # a lease, and the authentication it carries, lasts at most this long
-LISTEN_AGAIN = 1.0  # seconds between attempts to listen again once the connection is lost
 LEASE_SHARE = 16  # a lease takes at most this fraction of what is left of the limit
 _KEEP = 10_000  # leases kept before the ended ones are dropped
 
@@ -124,22 +120,15 @@ def client_key(authorization: str | None, client_ip: str | None) -> tuple[str, s
 class Limiter:
     """One replica's side of the shared limit: its leases, and the statement that takes them."""
 
-    def __init__(self, limit: int, window: int, lease_max: int, timeout: float) -> None:
+    def __init__(
+        self, limit: int, window: int, lease_max: int, timeout: float, changes: Changes
+    ) -> None:
         self.limit, self.window, self.lease_max, self.timeout = limit, window, lease_max, timeout
+        self.changes = changes  # leases are handed out only while changes can be heard
+        changes.on(TOKENS, self.forget)
         self._leases: dict[str, _Lease] = {}
         self._asking: dict[str, asyncio.Event] = {}  # clients whose lease is being taken
-        self._listening = False  # leases are handed out only while changes can be heard
-        self._heard = asyncio.Event()  # set once listening has started
-
-    async def listening(self, timeout: float) -> bool:
-        """Wait (at most `timeout` seconds) until changes can be heard; whether they can."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._heard.wait(), timeout)
-        return self._listening
-
-    def _lost(self) -> None:
-        self._listening = False
-        self.forget()
+        self._forgotten = 0  # how many times every lease was dropped
 
     @property
     def held(self) -> int:
@@ -149,13 +138,15 @@ class Limiter:
     def forget(self) -> None:
         """Drop every lease: the next request of each client is counted in the database."""
         self._leases.clear()
+        self._forgotten += 1
 
     async def hit(self, pool: asyncpg.Pool, key: str, digest: str | None) -> Verdict:
         """Count one request of a client and say whether it is within the limit."""
         while True:
             now = time.monotonic()
             lease = self._leases.get(key)
-            if lease is not None and lease.units > 0 and now < lease.ends and self._listening:
+            listening = self.changes.listening
+            if lease is not None and lease.units > 0 and now < lease.ends and listening:
                 return lease.take(now)
             asking = self._asking.get(key)
             if asking is None:
@@ -171,7 +162,7 @@ class Limiter:
     def _ask(self, previous: _Lease | None, now: float) -> int:
         """How many hits to count at once: a share of what is left of the limit (one while
         no lease may be handed out)."""
-        if not self._listening:
+        if not self.changes.listening:
             return 1
         counted = previous.counted if previous is not None and now < previous.window_ends else 0
         return max(1, min(self.lease_max, (self.limit - counted) // LEASE_SHARE))
@@ -179,7 +170,7 @@ class Limiter:
     async def _count(
         self, pool: asyncpg.Pool, key: str, digest: str | None, previous: _Lease | None, now: float
     ) -> Verdict:
-        ask = self._ask(previous, now)
+        ask, forgotten = self._ask(previous, now), self._forgotten
         (hits, seconds_left, provider_id, ukprn, token_id, last_used_on), *_ = await pool.fetch(
             _HIT, key, self.window, digest, ask, timeout=self.timeout
         )  # an upsert with RETURNING always yields its one row
@@ -192,6 +183,10 @@ class Limiter:
             self._leases.pop(key, None)
             retry = max(1, math.ceil(seconds_left))
             return Verdict(False, retry, hits, provider_id, client, last_used_on)
+        if self._forgotten != forgotten:  # a change heard meanwhile: no lease, this request only
+            self._leases.pop(key, None)
+            retry = max(1, math.ceil(seconds_left))
+            return Verdict(True, retry, before + 1, provider_id, client, last_used_on)
         if len(self._leases) >= _KEEP:  # drop the ended leases, or all if most still run
             kept = {k: v for k, v in self._leases.items() if v.ends > now}
             self._leases = kept if len(kept) <= _KEEP // 2 else {}
@@ -205,34 +200,6 @@ class Limiter:
         )
         self._leases[key] = lease
         return lease.take(now)
-
-    async def follow(self, dsn: str) -> None:
-        """Listen for changed tokens and providers and drop the leases on each (a background
-        task, forever); the leases are dropped too whenever listening starts again."""
-        while True:
-            with contextlib.suppress(*ANY_DATABASE_ERROR):
-                await self._listen(await asyncpg.connect(dsn, timeout=self.timeout))
-            log.warning("token changes cannot be heard: every request is counted in the database")
-            await asyncio.sleep(LISTEN_AGAIN)
-
-    async def _listen(self, conn: asyncpg.Connection) -> None:
-        """Listen on one connection until it is lost."""
-        closed = asyncio.Event()
-
-        def lost(_: object) -> None:
-            self._lost()
-            closed.set()
-
-        conn.add_termination_listener(lost)
-        try:
-            await conn.add_listener(CHANNEL, lambda *_: self.forget())
-            self.forget()  # changes made while nobody listened
-            self._listening = True
-            self._heard.set()
-            await closed.wait()
-        finally:
-            self._lost()
-            conn.terminate()
 
 
 async def sweep(pool: asyncpg.Pool, window: int, every: float) -> None:

@@ -24,7 +24,7 @@ from service.api.responses import (
 )
 from service.api.writes import etag, write
 from service.clock import today
-from service.queries import register_entries, trainee_document
+from service.queries import trainee_document
 
 Dep = NamedDependency[Caller]
 
@@ -58,7 +58,9 @@ async def _write(request: AnyRequest, caller: Caller, use_case: Any, status: int
         kw["sent"] = sent = checked(data, kind)
         if "school" in kw and sent.get("urn") is not None:  # a known school's URN links it
             urn = str(sent["urn"])
-            known = await register_entries(request.app.state.read_pool, {urn}, set())
+            known = await request.app.state.registers.entries(
+                request.app.state.read_pool, {urn}, set()
+            )
             kw["school"] = known.schools.get(urn)
     try:
         change = await write(

@@ -35,7 +35,7 @@ from service.api.values import INT64_MAX
 from service.api.writes import etag, if_match, write
 from service.api.writes import written as answer
 from service.clock import today
-from service.queries import duplicate_trainees, register_entries, trainee_document, trainee_page
+from service.queries import duplicate_trainees, trainee_document, trainee_page
 
 
 def trainee_write(data: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], dict[str, str]]:
@@ -95,7 +95,7 @@ class TraineesController(Controller):
     @post("/", status_code=201)
     async def create_trainee(self, request: AnyRequest, caller: NamedDependency[Caller]) -> Any:
         """Register a trainee (with nested placements and degrees) and submit it for a TRN."""
-        pool = request.app.state.read_pool
+        pool, registers = request.app.state.read_pool, request.app.state.registers
         try:
             fields, disabilities = trainee_write(await data_of(request, caller), caller)
             placements = [fields_of(p) for p in fields.pop("placements_attributes", [])]
@@ -107,7 +107,7 @@ class TraineesController(Controller):
                 degrees=degrees,
                 policy=caller.version.policy,
                 today=today(),
-                known=await register_entries(pool, *mentioned(fields, placements)),
+                known=await registers.entries(pool, *mentioned(fields, placements)),
             )
             written = await write(
                 request,
@@ -146,7 +146,9 @@ class TraineesController(Controller):
             fields, disabilities = trainee_write(await data_of(request, caller), caller)
             fields.pop("placements_attributes", None)
             fields.pop("degrees_attributes", None)
-            known = await register_entries(request.app.state.read_pool, *mentioned(fields, []))
+            known = await request.app.state.registers.entries(
+                request.app.state.read_pool, *mentioned(fields, [])
+            )
             written = await write(
                 request,
                 commands.update_trainee,

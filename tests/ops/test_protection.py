@@ -9,6 +9,7 @@ import time
 import asyncpg
 
 from service.accounts import token_hash
+from service.changes import Changes
 from service.ratelimit import LEASE_SECONDS, Limiter
 from tests.bodies import trainee
 from tests.conftest import new_provider, sql
@@ -201,7 +202,7 @@ async def test_a_replica_that_cannot_hear_token_changes_counts_every_request(ope
     await sql(
         database,
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-        " WHERE query LIKE 'LISTEN%trainees_tokens%'",
+        " WHERE application_name = 'trainees changes'",
     )
     await asyncio.sleep(0.2)  # the replica sees its listening connection close
     for _ in range(3):
@@ -230,14 +231,42 @@ class CountingPool:
 
 
 async def test_a_flood_of_clients_leaves_a_bounded_number_of_leases(database):
-    limiter = Limiter(limit=1600, window=60, lease_max=64, timeout=5)
-    listening = asyncio.create_task(limiter.follow(database.url))
+    changes = Changes(timeout=5)
+    limiter = Limiter(limit=1600, window=60, lease_max=64, timeout=5, changes=changes)
+    listening = asyncio.create_task(changes.follow(database.url))
     try:
-        assert await limiter.listening(5)
+        assert await changes.heard(5)
         pool = CountingPool()
         for n in range(25_000):  # each address one request, all within their leases' life
             assert (await limiter.hit(pool, f"ip:192.0.2.{n}", None)).allowed  # type: ignore[arg-type]
         assert limiter.held < 10_000
         assert all(hits == 64 for hits in pool.hits.values())  # every one was counted
+    finally:
+        listening.cancel()
+
+
+class ChangedMeanwhile(CountingPool):
+    """Counts, and a change to the tokens is heard while the statement runs."""
+
+    def __init__(self, changes: Changes) -> None:
+        super().__init__()
+        self.changes = changes
+
+    async def fetch(self, query, key, window, digest, ask, timeout):
+        self.changes._forget_all()  # as the announcement of a revocation would
+        return await super().fetch(query, key, window, digest, ask, timeout)
+
+
+async def test_a_lease_taken_while_a_token_change_is_heard_is_not_kept(database):
+    changes = Changes(timeout=5)
+    limiter = Limiter(limit=1600, window=60, lease_max=64, timeout=5, changes=changes)
+    listening = asyncio.create_task(changes.follow(database.url))
+    try:
+        assert await changes.heard(5)
+        pool = ChangedMeanwhile(changes)
+        first = await limiter.hit(pool, "ip:192.0.2.1", None)  # type: ignore[arg-type]
+        assert (first.allowed, first.hits, limiter.held) == (True, 1, 0)
+        await limiter.hit(pool, "ip:192.0.2.1", None)  # type: ignore[arg-type]
+        assert pool.hits == {"ip:192.0.2.1": 128}  # the second request was counted again
     finally:
         listening.cancel()

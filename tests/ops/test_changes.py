@@ -9,6 +9,8 @@ from typing import Any
 
 import asyncpg
 
+from service.changes import Changes
+from service.registers import Registers
 from tests.bodies import trainee
 from tests.conftest import new_provider, sql
 
@@ -87,3 +89,36 @@ async def test_a_process_that_cannot_hear_changes_keeps_nothing(open_app, databa
     assert "Bath" in await placed_in(app, provider, urn)
     await moved_unannounced(database, urn, "Cork")
     assert "Bath" in await placed_in(app, provider, urn)  # kept again once it listens
+
+
+class RegisterPool:
+    """Answers the register's query with nothing, counting how often it is asked."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    async def fetch(self, query: str, urns: list[str], ukprns: list[str]) -> list[Any]:
+        self.asked += 1
+        return []
+
+
+async def test_what_a_process_keeps_of_the_register_stays_small_whatever_is_named(database):
+    changes = Changes(timeout=5)
+    registers = Registers(changes)
+    listening = asyncio.create_task(changes.follow(database.url))
+    try:
+        assert await changes.heard(5)
+        pool: Any = RegisterPool()
+        many = {f"{n:06d}" for n in range(Registers.LARGEST + 1)}
+        for _ in range(2):  # more names than a trainee would give, or a longer one: not kept
+            await registers.entries(pool, many, set())
+            await registers.entries(pool, set(), {"9" * (Registers.LONGEST + 1)})
+        assert (pool.asked, registers.kept) == (4, 0)
+        flood = 5_000
+        for n in range(flood):  # a different set each time
+            await registers.entries(pool, {f"{n:06d}"}, set())
+            assert registers.kept <= Registers.KEEP
+        await registers.entries(pool, {f"{flood - 1:06d}"}, set())
+        assert pool.asked == 4 + flood  # the newest set is still kept
+    finally:
+        listening.cancel()

@@ -5,7 +5,8 @@ Triggers announce a change on a PostgreSQL channel when it commits (migrations 0
 Each process listens on one connection of its own, for every channel something in it keeps;
 what keeps something subscribes a `forget` to its channel. A process may keep things only while
 it listens (`listening`): when the connection is lost, every subscriber forgets at once, and
-again when listening starts anew (changes made meanwhile were not heard).
+again when listening starts anew (changes made meanwhile were not heard). `forgotten` counts
+those moments, so that what was read from the database before one of them is not kept after it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Changes:
         self._forgets: dict[str, list[Callable[[], None]]] = {}
         self._listening = False
         self._heard = asyncio.Event()  # set once listening has started
+        self._forgotten = 0
 
     def on(self, channel: str, forget: Callable[[], None]) -> None:
         """Call `forget` on each change announced on the channel, and whenever changes may
@@ -46,6 +48,12 @@ class Changes:
         """Whether changes are heard now: only then may anything be kept."""
         return self._listening
 
+    @property
+    def forgotten(self) -> int:
+        """How many times subscribers were told to forget (a change heard, or maybe missed):
+        an answer read while this moved may predate a change, and is not to be kept."""
+        return self._forgotten
+
     async def heard(self, timeout: float) -> bool:
         """Wait (at most `timeout` seconds) until changes can be heard; whether they can."""
         with contextlib.suppress(TimeoutError):
@@ -53,6 +61,7 @@ class Changes:
         return self._listening
 
     def _forget_all(self) -> None:
+        self._forgotten += 1
         for forgets in self._forgets.values():
             for forget in forgets:
                 forget()
@@ -84,7 +93,7 @@ class Changes:
         conn.add_termination_listener(lost)
         try:
             for channel, forgets in self._forgets.items():
-                await conn.add_listener(channel, _calling(forgets))
+                await conn.add_listener(channel, self._calling(forgets))
             self._forget_all()  # changes made while nobody listened
             self._listening = True
             self._heard.set()
@@ -93,10 +102,10 @@ class Changes:
             self._lost()
             conn.terminate()
 
+    def _calling(self, forgets: list[Callable[[], None]]) -> Callable[..., None]:
+        def heard(*_: object) -> None:
+            self._forgotten += 1
+            for forget in forgets:
+                forget()
 
-def _calling(forgets: list[Callable[[], None]]) -> Callable[..., None]:
-    def heard(*_: object) -> None:
-        for forget in forgets:
-            forget()
-
-    return heard
+        return heard

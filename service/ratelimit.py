@@ -128,7 +128,6 @@ class Limiter:
         changes.on(TOKENS, self.forget)
         self._leases: dict[str, _Lease] = {}
         self._asking: dict[str, asyncio.Event] = {}  # clients whose lease is being taken
-        self._forgotten = 0  # how many times every lease was dropped
 
     @property
     def held(self) -> int:
@@ -138,7 +137,6 @@ class Limiter:
     def forget(self) -> None:
         """Drop every lease: the next request of each client is counted in the database."""
         self._leases.clear()
-        self._forgotten += 1
 
     async def hit(self, pool: asyncpg.Pool, key: str, digest: str | None) -> Verdict:
         """Count one request of a client and say whether it is within the limit."""
@@ -170,7 +168,7 @@ class Limiter:
     async def _count(
         self, pool: asyncpg.Pool, key: str, digest: str | None, previous: _Lease | None, now: float
     ) -> Verdict:
-        ask, forgotten = self._ask(previous, now), self._forgotten
+        ask, forgotten = self._ask(previous, now), self.changes.forgotten
         (hits, seconds_left, provider_id, ukprn, token_id, last_used_on), *_ = await pool.fetch(
             _HIT, key, self.window, digest, ask, timeout=self.timeout
         )  # an upsert with RETURNING always yields its one row
@@ -183,7 +181,7 @@ class Limiter:
             self._leases.pop(key, None)
             retry = max(1, math.ceil(seconds_left))
             return Verdict(False, retry, hits, provider_id, client, last_used_on)
-        if self._forgotten != forgotten:  # a change heard meanwhile: no lease, this request only
+        if self.changes.forgotten != forgotten:  # a change heard meanwhile: this request only
             self._leases.pop(key, None)
             retry = max(1, math.ceil(seconds_left))
             return Verdict(True, retry, before + 1, provider_id, client, last_used_on)

@@ -25,7 +25,6 @@ class Registers:
     def __init__(self, changes: Changes) -> None:
         self.changes = changes
         self._kept: dict[tuple[frozenset[str], frozenset[str]], Register] = {}
-        self._forgotten = 0  # how many times everything was dropped
         changes.on(REGISTER, self.forget)
 
     @property
@@ -36,7 +35,6 @@ class Registers:
     def forget(self) -> None:
         """Drop everything kept: the next request asks the database again."""
         self._kept.clear()
-        self._forgotten += 1
 
     async def entries(self, pool: asyncpg.Pool, urns: set[str], ukprns: set[str]) -> Register:
         """The register's entries for these URNs and UKPRNs (as register_entries)."""
@@ -46,9 +44,9 @@ class Registers:
         found = self._kept.get(key)
         if found is not None:
             return found
-        forgotten = self._forgotten
+        forgotten = self.changes.forgotten
         found = await register_entries(pool, urns, ukprns)
-        if self.changes.listening and self._forgotten == forgotten:  # no change heard since
+        if self.changes.listening and self.changes.forgotten == forgotten:  # none heard since
             if len(self._kept) >= self.KEEP:
                 self._kept.clear()
             self._kept[key] = found

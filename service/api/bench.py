@@ -78,11 +78,11 @@ class BenchController(Controller):
             msgspec.json.decode(body)
         except msgspec.DecodeError:
             raise ValidationException("the body is not JSON") from None
-        topic, pool = "bench", request.app.state.write_pool
+        pool = request.app.state.write_pool
         try:
-            stored = await pool.fetchval(INSERT_EVENT, uuid4(), topic, body)
+            stored = await pool.fetchval(INSERT_EVENT, uuid4(), "bench", body)
         except asyncpg.UndefinedTableError:  # the bench makes it when it measures the limit
             with contextlib.suppress(asyncpg.UniqueViolationError, asyncpg.DuplicateTableError):
                 await pool.execute(CREATE_LIMIT_TABLE)  # two at once: one of them makes it
-            stored = await pool.fetchval(INSERT_EVENT, uuid4(), topic, body)
+            stored = await pool.fetchval(INSERT_EVENT, uuid4(), "bench", body)
         return raw_json(b'{"data":{"notification_id":%d}}' % stored, status=201)

@@ -136,7 +136,9 @@ def http_rows(database: Database, postmaster: int | None, seeded: Seeded,
         for n, c in enumerate(levels):
             mine = shuffled[n :: len(levels)]  # trainees no other run defers
             bare, load = alternated(drive, bare_write(today), create(today), reads, c)
-            rows.append(measures.write_row(bare_write(today).title, c, bare, limits[c]))
+            rows.append(
+                measures.write_row(bare_write(today).title, c, bare, limits[c], targeted=False)
+            )
             rows.append(measures.write_row(create(today).title, c, load, limits[c]))
             load = drive.run(defer(today), mine, c)
             rows.append(measures.write_row(defer(today).title, c, load, limits[c]))

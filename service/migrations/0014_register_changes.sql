@@ -1,5 +1,5 @@
 -- Each API process keeps what the school and partner register held of the URNs and UKPRNs
--- requests named (service/queries.py, Registers), so that writes naming the same schools ask
+-- requests named (service/registers.py), so that writes naming the same schools ask
 -- the database once. A change to either table (`trainees schools load`, `trainees partners
 -- load`, or any statement of an operator's) is announced on the trainees_register channel
 -- when it commits, and every process then drops what it kept (service/changes.py).

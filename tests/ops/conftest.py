@@ -15,15 +15,16 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
+from service.changes import Changes
 from service.config import Settings
 from service.database import Database
 from service.observability.logs import JsonFormatter
@@ -32,6 +33,21 @@ from tests.cli.test_cli import environment, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OpenApp = Callable[..., Awaitable[AsyncTestClient]]  # type: ignore[type-arg]
+Keeper = TypeVar("Keeper")
+
+
+@asynccontextmanager
+async def hearing(database: Database, keeper: Callable[[Changes], Keeper]) -> AsyncIterator[Keeper]:
+    """What `keeper` makes of a process's changes, once they are heard from the database (as
+    the app starts it: subscribed first, then listening), until the block ends."""
+    changes = Changes(timeout=5)
+    kept = keeper(changes)
+    listening = asyncio.create_task(changes.follow(database.url))
+    try:
+        assert await changes.heard(5)
+        yield kept
+    finally:
+        listening.cancel()
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from typing import Any
 
 import asyncpg
 
-from service.changes import Changes
 from service.registers import Registers
 from tests.bodies import trainee
 from tests.conftest import new_provider, sql
+from tests.ops.conftest import hearing
 
 V = "/api/v2026.1"
 
@@ -103,11 +103,7 @@ class RegisterPool:
 
 
 async def test_what_a_process_keeps_of_the_register_stays_small_whatever_is_named(database):
-    changes = Changes(timeout=5)
-    registers = Registers(changes)
-    listening = asyncio.create_task(changes.follow(database.url))
-    try:
-        assert await changes.heard(5)
+    async with hearing(database, Registers) as registers:
         pool: Any = RegisterPool()
         many = {f"{n:06d}" for n in range(Registers.LARGEST + 1)}
         for _ in range(2):  # more names than a trainee would give, or a longer one: not kept
@@ -120,5 +116,3 @@ async def test_what_a_process_keeps_of_the_register_stays_small_whatever_is_name
             assert registers.kept <= Registers.KEEP
         await registers.entries(pool, {f"{flood - 1:06d}"}, set())
         assert pool.asked == 4 + flood  # the newest set is still kept
-    finally:
-        listening.cancel()

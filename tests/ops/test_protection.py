@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from typing import Any
 
 import asyncpg
 
@@ -13,6 +14,7 @@ from service.changes import Changes
 from service.ratelimit import LEASE_SECONDS, Limiter
 from tests.bodies import trainee
 from tests.conftest import new_provider, sql
+from tests.ops.conftest import hearing
 
 V = "/api/v2026.1"
 
@@ -230,43 +232,40 @@ class CountingPool:
         return [(self.hits[key], 30.0, None, None, None, None)]
 
 
+def leasing(changes: Changes) -> Limiter:
+    return Limiter(limit=1600, window=60, lease_max=64, timeout=5, changes=changes)
+
+
 async def test_a_flood_of_clients_leaves_a_bounded_number_of_leases(database):
-    changes = Changes(timeout=5)
-    limiter = Limiter(limit=1600, window=60, lease_max=64, timeout=5, changes=changes)
-    listening = asyncio.create_task(changes.follow(database.url))
-    try:
-        assert await changes.heard(5)
+    async with hearing(database, leasing) as limiter:
         pool = CountingPool()
         for n in range(25_000):  # each address one request, all within their leases' life
             assert (await limiter.hit(pool, f"ip:192.0.2.{n}", None)).allowed  # type: ignore[arg-type]
         assert limiter.held < 10_000
         assert all(hits == 64 for hits in pool.hits.values())  # every one was counted
-    finally:
-        listening.cancel()
 
 
 class ChangedMeanwhile(CountingPool):
-    """Counts, and a change to the tokens is heard while the statement runs."""
+    """Counts, and a change to the tokens is announced and heard while the statement runs."""
 
-    def __init__(self, changes: Changes) -> None:
+    def __init__(self, database: Any, changes: Changes) -> None:
         super().__init__()
-        self.changes = changes
+        self.database, self.changes = database, changes
 
     async def fetch(self, query, key, window, digest, ask, timeout):
-        self.changes._forget_all()  # as the announcement of a revocation would
+        before = self.changes.forgotten
+        await sql(self.database, "SELECT pg_notify('trainees_tokens', '')")  # as a revocation
+        deadline = time.monotonic() + 5
+        while self.changes.forgotten == before and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert self.changes.forgotten != before, "the announcement was never heard"
         return await super().fetch(query, key, window, digest, ask, timeout)
 
 
 async def test_a_lease_taken_while_a_token_change_is_heard_is_not_kept(database):
-    changes = Changes(timeout=5)
-    limiter = Limiter(limit=1600, window=60, lease_max=64, timeout=5, changes=changes)
-    listening = asyncio.create_task(changes.follow(database.url))
-    try:
-        assert await changes.heard(5)
-        pool = ChangedMeanwhile(changes)
+    async with hearing(database, leasing) as limiter:
+        pool = ChangedMeanwhile(database, limiter.changes)
         first = await limiter.hit(pool, "ip:192.0.2.1", None)  # type: ignore[arg-type]
         assert (first.allowed, first.hits, limiter.held) == (True, 1, 0)
         await limiter.hit(pool, "ip:192.0.2.1", None)  # type: ignore[arg-type]
         assert pool.hits == {"ip:192.0.2.1": 128}  # the second request was counted again
-    finally:
-        listening.cancel()

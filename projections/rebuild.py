@@ -27,6 +27,7 @@ from service.keyring import Keyring, KeyUnavailable, load_hash_key, load_keys, o
 
 EVENTS = "traineeregister_events"
 LIVE, FRESH, OLD = "trainees", "trainees_rebuild", "trainees_replaced"
+APPEND_LOCK = "SELECT trainees_lock_appends()"  # held by every append until it commits
 Progress = Callable[[int, int], None]
 
 
@@ -427,8 +428,11 @@ async def rebuild(
         position = await _catch_up(conn, mapper, high)
         audited = await _audit_catch_up(conn, mapper, high)
         async with conn.transaction():
-            # Writers take this lock to append events, so nothing is written while we switch.
-            await conn.execute(f"LOCK TABLE {EVENTS} IN EXCLUSIVE MODE")
+            # Nothing is written while we switch: the live table first, as a writer takes it
+            # before the append lock (the other way round, a writer between the two would
+            # wait for us while we waited for it), then the lock every append takes.
+            await conn.execute(f"LOCK TABLE {LIVE} IN ACCESS EXCLUSIVE MODE")
+            await conn.execute(APPEND_LOCK)
             position = await _catch_up(conn, mapper, position)
             await conn.execute(f"ALTER TABLE {LIVE} RENAME TO {OLD}")
             await conn.execute(f"ALTER TABLE {FRESH} RENAME TO {LIVE}")

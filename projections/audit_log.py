@@ -18,7 +18,7 @@ from uuid import UUID
 import asyncpg
 from eventsourcing.persistence import Mapper
 
-from service.eventstore import EVENTS_TABLE, decode_stored_event
+from service.eventstore import EVENTS_TABLE, decode_stored_event, settled_head
 
 NAME = TABLE = "audit_log"
 FRESH, OLD = "audit_log_rebuild", "audit_log_replaced"
@@ -36,7 +36,8 @@ COLUMNS = (
 )
 _READ = (
     "SELECT notification_id, originator_id, originator_version, topic, state"
-    f" FROM {EVENTS_TABLE} WHERE notification_id > $1 ORDER BY notification_id LIMIT $2"
+    f" FROM {EVENTS_TABLE} WHERE notification_id > $1 AND notification_id <= $3"
+    " ORDER BY notification_id LIMIT $2"
 )
 _SLUGS = (
     "SELECT DISTINCT ON (trainee_id) trainee_id, trainee_slug FROM {table}"
@@ -81,8 +82,9 @@ async def _slugs(conn: asyncpg.Connection, table: str, events: Sequence[Any]) ->
 async def apply_batch(
     conn: asyncpg.Connection, mapper: Mapper[UUID], table: str, after: int, limit: int
 ) -> tuple[int, int]:
-    """Copy the rows of up to `limit` events after `after` into `table`: (position, events)."""
-    stored = await conn.fetch(_READ, after, limit)
+    """Copy the rows of up to `limit` events after `after` into `table`: (position, events).
+    Only events below the settled head are read: none can commit below it later."""
+    stored = await conn.fetch(_READ, after, limit, await settled_head(conn))
     if not stored:
         return after, 0
     events = [decode_stored_event(mapper, row[1:]) for row in stored]

@@ -23,11 +23,12 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from domain.trainee import Trainee
 from projections import audit_log
 from projections.trainee_view import COLUMNS, SEALED_AT, plain_row, row_aad, trainee_row
+from service.eventstore import settled_head
 from service.keyring import Keyring, KeyUnavailable, load_hash_key, load_keys, open_sealed
 
 EVENTS = "traineeregister_events"
 LIVE, FRESH, OLD = "trainees", "trainees_rebuild", "trainees_replaced"
-APPEND_LOCK = "SELECT trainees_lock_appends()"  # held by every append until it commits
+STOP_APPENDS = "SELECT trainees_stop_appends()"  # every append waits until we commit
 Progress = Callable[[int, int], None]
 
 
@@ -315,7 +316,7 @@ async def _copy(conn: asyncpg.Connection, rows: list[Any], audit: list[Any] = []
 
 async def _catch_up(conn: asyncpg.Connection, mapper: Mapper[UUID], after: int) -> int:
     """Re-fold the aggregates that gained events after `after`; returns the new position."""
-    high = await conn.fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS}")
+    high = await settled_head(conn)
     if high <= after:
         return int(after)
     rows = await conn.fetch(
@@ -418,7 +419,7 @@ async def rebuild(
             return await _verify(conn, dsn, mapper, batch_size, workers, progress, started)
         indexes = [await _fresh_table(conn, FRESH, LIVE)]
         indexes.append(await _fresh_table(conn, audit_log.FRESH, audit_log.TABLE))
-        high = await conn.fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS}")
+        high = await settled_head(conn, patience=60)  # the replay's snapshots see all below
         total = await conn.fetchval(
             f"SELECT count(*) FROM {EVENTS} WHERE notification_id <= $1", high
         )
@@ -430,9 +431,9 @@ async def rebuild(
         async with conn.transaction():
             # Nothing is written while we switch: the live table first, as a writer takes it
             # before the append lock (the other way round, a writer between the two would
-            # wait for us while we waited for it), then the lock every append takes.
+            # wait for us while we waited for it), then the append lock, alone.
             await conn.execute(f"LOCK TABLE {LIVE} IN ACCESS EXCLUSIVE MODE")
-            await conn.execute(APPEND_LOCK)
+            await conn.execute(STOP_APPENDS)
             position = await _catch_up(conn, mapper, position)
             await conn.execute(f"ALTER TABLE {LIVE} RENAME TO {OLD}")
             await conn.execute(f"ALTER TABLE {FRESH} RENAME TO {LIVE}")

@@ -17,7 +17,6 @@ from eventsourcing.persistence import Mapper
 
 from projections import audit_log
 from service.audit import seals
-from service.eventstore import EVENTS_TABLE
 
 ASYNCHRONOUS = (audit_log.NAME,)
 """The projections a worker maintains (the trainee view is written inline instead)."""
@@ -71,16 +70,11 @@ async def _follow(
     seal_every seconds once caught up (0: never); events applied."""
     applied = 0
     sealed_at = -float("inf")
-    appended = asyncio.Event()
     conn = await asyncpg.connect(dsn, timeout=10)
     try:
         if not await _hold_lock(conn, audit_log.NAME, stop):
             return applied
-        # Writers that append through the server-side function NOTIFY this channel: wake at
-        # once instead of waiting for the next poll.
-        await conn.add_listener(EVENTS_TABLE, lambda *_: appended.set())
         while not stop.is_set():
-            appended.clear()
             count = await audit_log.step(conn, mapper, batch)
             applied += count
             if count:
@@ -91,7 +85,7 @@ async def _follow(
                 sealed_at = time.monotonic()
             if once:
                 break
-            await _pause(idle, stop, appended)
+            await _pause(idle, stop)  # appends announce nothing (migration 0016): poll
     finally:
         await conn.close()  # also releases the lock
     return applied

@@ -297,6 +297,23 @@ class TraineeRegister(Application[UUID]):
 EVENTS_TABLE = "traineeregister_events"
 
 
+class AppendsRunning(RuntimeError):
+    """An append that held the append lock did not end within the patience given."""
+
+
+async def settled_head(conn: Any, patience: float = 5.0) -> int:
+    """The highest notification id below which no event can still commit (appends may commit
+    out of id order: migration 0016). Call it outside a repeatable-read transaction, before the
+    statements that read up to it. AppendsRunning when an append held on longer than
+    `patience` seconds."""
+    head = await conn.fetchval(
+        "SELECT trainees_settled_head(make_interval(secs => $1))", float(patience)
+    )
+    if head is None:
+        raise AppendsRunning(f"an append ran for more than {patience:g} s")
+    return int(head)
+
+
 class PsycopgKeyStore(KeyStore):
     """Loads data keys and secrets through the write side's connection pool."""
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.eventstore import EVENTS_TABLE
+from service.eventstore import EVENTS_TABLE, settled_head
 
 ZERO = bytes(32)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -139,14 +139,14 @@ async def seal(conn: asyncpg.Connection, *, only_if_changed: bool = False) -> Se
     chained to it. With only_if_changed, nothing is recorded when no event was appended."""
     await conn.execute("SELECT pg_advisory_lock($1)", _SEAL_LOCK)
     try:
+        # Every event up to the settled head has committed, so the snapshot taken after it
+        # holds them all, and the next seal starts above it.
+        position = await settled_head(conn, patience=60)
         async with conn.transaction(isolation="repeatable_read"):
             last = await conn.fetchrow(
                 "SELECT position, digest, sealed_at FROM audit_seals ORDER BY id DESC LIMIT 1"
             )
             after = last["position"] if last is not None else 0
-            position = await conn.fetchval(
-                f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}"
-            )
             rechained = await conn.fetchval(
                 "SELECT EXISTS (SELECT 1 FROM audit_rechains WHERE rechained_at > $1)",
                 last["sealed_at"] if last is not None else _EPOCH,

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import pytest
 
 from tests.bodies import trainee
 from tests.cli.test_cli import environment, trainees
@@ -45,11 +46,11 @@ def test_writes_go_on_while_the_events_table_is_vacuumed_or_analyzed(database, s
         vacuum.close()
 
 
-def test_an_append_waits_for_whoever_holds_the_append_lock(database, serve):
+def test_an_append_waits_while_the_append_lock_is_taken_alone(database, serve):
     server, headers = serve(DATABASE_URL=database.url), token_for_session(database.url)
     holder = psycopg.connect(database.url)
     try:
-        holder.execute("SELECT trainees_lock_appends()")  # held until this transaction ends
+        holder.execute("SELECT trainees_stop_appends()")  # as the rebuild's switch does
         waiting = in_background(lambda: create(server, headers))
         wait_for_a_waiting_request(database.url)
         before = events(database.url)
@@ -59,6 +60,61 @@ def test_an_append_waits_for_whoever_holds_the_append_lock(database, serve):
         holder.close()
     assert answer.status_code == 201, answer.text
     assert events(database.url) == before + 2  # stored once the lock was free, not before
+
+
+def test_appends_do_not_wait_for_one_another(database, serve):
+    server, headers = serve(DATABASE_URL=database.url), token_for_session(database.url)
+    appending = psycopg.connect(database.url)
+    try:
+        appending.execute("SELECT trainees_lock_appends()")  # another append, still running
+        answer = create(server, headers)
+        assert answer.status_code == 201, answer.text
+    finally:
+        appending.close()
+
+
+def settled(conn: psycopg.Connection, patience: str = "0.2 s") -> Any:
+    return conn.execute("SELECT trainees_settled_head(%s::interval)", [patience]).fetchone()[0]  # type: ignore[index]
+
+
+def test_the_settled_head_stays_below_an_append_that_has_not_committed(migrated_database, serve):
+    url = migrated_database.url
+    server, headers = serve(DATABASE_URL=url), token_for_session(url)
+    assert create(server, headers).status_code == 201
+    reader = psycopg.connect(url, autocommit=True)
+    late = psycopg.connect(url)  # an append that drew its id and has not committed yet
+    try:
+        late.execute("SELECT trainees_lock_appends()")
+        late.execute(
+            f"INSERT INTO {EVENTS} (originator_id, originator_version, topic, state)"
+            " VALUES (gen_random_uuid(), 1, 'unfinished', '')"
+        )
+        assert create(server, headers).status_code == 201  # ids above the late one, committed
+        highest = events_max(reader)
+        assert settled(reader) is None  # it cannot say: the late append may still commit
+        late.rollback()
+        assert settled(reader) == highest  # the late one is gone: everything below is known
+        # A transaction writing anything else is not waited for.
+        other = psycopg.connect(url)
+        try:
+            other.execute("SELECT pg_current_xact_id()")
+            assert settled(reader) == highest
+        finally:
+            other.close()
+    finally:
+        late.close()
+        reader.close()
+
+
+def events_max(conn: psycopg.Connection) -> int:
+    return int(conn.execute(f"SELECT max(notification_id) FROM {EVENTS}").fetchone()[0])  # type: ignore[index]
+
+
+def test_the_settled_head_refuses_a_snapshot_that_cannot_see_what_commits(database):
+    with psycopg.connect(database.url) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        with pytest.raises(psycopg.errors.InvalidTransactionState):
+            settled(conn)
 
 
 def test_a_rebuild_switching_beside_a_writer_midway_through_its_save_ends_with_both_done(

@@ -297,8 +297,9 @@ class TraineeRegister(Application[UUID]):
 EVENTS_TABLE = "traineeregister_events"
 
 
-class AppendsRunning(RuntimeError):
-    """An append that held the append lock did not end within the patience given."""
+class AppendsRunning(TimeoutError):
+    """An append that held the append lock did not end within the patience given (the
+    database is busy: a caller tries again later, as after any other timeout)."""
 
 
 async def settled_head(conn: Any, patience: float = 5.0) -> int:

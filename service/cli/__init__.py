@@ -64,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"trainees: {exc}", file=sys.stderr)
         return 2
+    except TimeoutError as exc:  # an append still running, a connection not made in time
+        print(
+            f"trainees: the database is busy ({exc or type(exc).__name__}); try again",
+            file=sys.stderr,
+        )
+        return 3
     except (OSError, asyncpg.PostgresError) as exc:
         print(f"trainees: cannot reach the database: {exc}", file=sys.stderr)
         return 3

@@ -1,14 +1,17 @@
-"""The lock appends take: it orders them, and nothing else waits for it or makes them wait."""
+"""The append lock: appends share it and nothing else waits for it, the rebuild's switch takes
+it alone, and a reader following the events reads up to the settled head."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
+import asyncpg
 import httpx
 import psycopg
 import pytest
 
+from service.eventstore import AppendsRunning, settled_head
 from tests.bodies import trainee
 from tests.cli.test_cli import environment, trainees
 from tests.ops.test_outages import (
@@ -146,3 +149,17 @@ def test_a_rebuild_switching_beside_a_writer_midway_through_its_save_ends_with_b
     done = rebuilt["done"]
     assert done.returncode == 0, done.stdout + done.stderr
     assert "trainees: 2 events into 1 rows" in done.stdout, done.stdout
+
+
+async def test_a_reader_is_told_when_an_append_runs_past_its_patience(database):
+    appending = psycopg.connect(database.url)
+    reader = await asyncpg.connect(database.url)
+    try:
+        appending.execute("SELECT trainees_lock_appends()")
+        with pytest.raises(AppendsRunning):
+            await settled_head(reader, patience=0.2)
+        appending.rollback()
+        assert await settled_head(reader, patience=0.2) >= 0
+    finally:
+        appending.close()
+        await reader.close()

@@ -8,6 +8,7 @@ of processing the same events, and takes over when the first one stops or dies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from uuid import UUID
@@ -25,14 +26,10 @@ log = logging.getLogger("trainees.worker")
 _LOCK = "SELECT pg_try_advisory_lock(hashtextextended('trainees projection ' || $1, 0))"
 
 
-async def _pause(seconds: float, *wake: asyncio.Event) -> None:
-    """Sleep, waking early when any of the events is set."""
-    waiters = [asyncio.ensure_future(event.wait()) for event in wake]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
+async def _pause(seconds: float, stop: asyncio.Event) -> None:
+    """Sleep, waking early when asked to stop."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def _hold_lock(conn: asyncpg.Connection, name: str, stop: asyncio.Event) -> bool:
@@ -85,7 +82,7 @@ async def _follow(
                 sealed_at = time.monotonic()
             if once:
                 break
-            await _pause(idle, stop)  # appends announce nothing (migration 0016): poll
+            await _pause(idle, stop)  # appends announce nothing (migration 0015): poll
     finally:
         await conn.close()  # also releases the lock
     return applied

@@ -304,7 +304,7 @@ class AppendsRunning(TimeoutError):
 
 async def settled_head(conn: Any, patience: float = 5.0) -> int:
     """The highest notification id below which no event can still commit (appends may commit
-    out of id order: migration 0016). Call it outside a repeatable-read transaction, before the
+    out of id order: migration 0015). Call it outside a repeatable-read transaction, before the
     statements that read up to it. AppendsRunning when an append held on longer than
     `patience` seconds."""
     head = await conn.fetchval(

@@ -1,16 +1,64 @@
--- Appends are serialized from the moment their notification ids are drawn until they commit,
--- so that ids commit in order and a reader following the table never skips one. They took an
--- EXCLUSIVE lock on the events table for that, and EXCLUSIVE conflicts with the lock VACUUM
--- and ANALYZE take: while either ran on the table (by hand, or autovacuum's), every write
--- waited for it to end, and autovacuum's own runs were cancelled after a second of blocking
--- writers, so under steady writes the table was vacuumed only by the runs against wraparound,
--- which are never cancelled. Appends now take a transaction-scoped advisory lock instead: it
--- serializes them with each other exactly as the table lock did, and conflicts with nothing
--- else. trainees_lock_appends is its one definition: the append below and the rebuild's
--- switch (which holds it to keep every writer out) both call it.
+-- The lock appends take, and what readers do instead of relying on the order it gave.
+--
+-- Appends were serialized by an EXCLUSIVE lock on the events table, held from the moment their
+-- notification ids were drawn until their commit had been flushed, so that ids committed in
+-- order and a reader following the table never skipped one. That cost twice:
+-- * EXCLUSIVE conflicts with the lock VACUUM and ANALYZE take: while either ran on the table
+--   (by hand, or autovacuum's), every write waited for it, and autovacuum's own runs were
+--   cancelled after a second of blocking writers, so under steady writes the table was vacuumed
+--   only by the runs against wraparound, which are never cancelled.
+-- * Commits were flushed one after another, never together; the NOTIFY each append sent did the
+--   same (PostgreSQL orders the commits of notifying transactions under one lock).
+-- Appends now take a transaction-scoped advisory lock, shared, which conflicts with nothing but
+-- trainees_stop_appends() (the rebuild's switch, which takes it alone to keep every writer
+-- out), and announce nothing: the projection worker polls.
+--
+-- What replaces the order for readers: notification ids may commit out of order, so a reader
+-- following the table by id asks trainees_settled_head() for the highest id below which nothing
+-- more can commit, and reads only up to it. It is the highest id committed when asked, once
+-- every append that held the lock at that moment has ended: such an append drew its ids after
+-- taking the lock, and an append that takes the lock afterwards draws ids above every id drawn
+-- before, so no id at or below it can commit later.
 CREATE OR REPLACE FUNCTION trainees_lock_appends() RETURNS void
 LANGUAGE sql AS $$
+    SELECT pg_advisory_xact_lock_shared(1207002, 0);
+$$;
+
+CREATE OR REPLACE FUNCTION trainees_stop_appends() RETURNS void
+LANGUAGE sql AS $$
     SELECT pg_advisory_xact_lock(1207002, 0);
+$$;
+
+-- The highest notification id below which no event can still commit; NULL when an append that
+-- held the lock has not ended within `patience`. Called alone, in a read-committed
+-- transaction, before the statements that read up to it (they see what committed meanwhile).
+CREATE OR REPLACE FUNCTION trainees_settled_head(patience interval DEFAULT '5 seconds')
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    head bigint;
+    appending text[];  -- the appends that held the lock when the head was read, still holding it
+    giving_up timestamptz := clock_timestamp() + patience;
+BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'trainees_settled_head() reads what commits while it waits: call it'
+            ' in a read-committed transaction' USING ERRCODE = '25000';
+    END IF;
+    SELECT coalesce(max(notification_id), 0) INTO head FROM traineeregister_events;
+    LOOP
+        appending := ARRAY(
+            SELECT virtualtransaction FROM pg_locks
+             WHERE locktype = 'advisory' AND classid = 1207002 AND objid = 0 AND objsubid = 2
+               AND granted AND pid <> pg_backend_pid()
+               AND (appending IS NULL OR virtualtransaction = ANY(appending)));
+        EXIT WHEN cardinality(appending) = 0;
+        IF clock_timestamp() > giving_up THEN
+            RETURN NULL;
+        END IF;
+        PERFORM pg_sleep(0.001);
+    END LOOP;
+    RETURN head;
+END;
 $$;
 
 CREATE OR REPLACE FUNCTION trainees_append(
@@ -32,8 +80,7 @@ BEGIN
         provider_trainee_id_key = EXCLUDED.provider_trainee_id_key, sealed = EXCLUDED.sealed,
         erased_at = EXCLUDED.erased_at, doc = EXCLUDED.doc
     WHERE trainees.version < EXCLUDED.version;
-    PERFORM trainees_lock_appends();
-    NOTIFY traineeregister_events;
+    PERFORM trainees_lock_appends();  -- shared: held until the commit, before any id is drawn
     RETURN QUERY
     INSERT INTO traineeregister_events (originator_id, originator_version, topic, state)
     SELECT * FROM unnest(ids, versions, topics, states)

@@ -188,14 +188,14 @@ async def test_a_stream_removed_after_a_seal_is_found(store) -> None:
     assert answer.status_code == 200 and answer.json()["verified"] is False
 
 
-async def test_verification_runs_while_a_writer_holds_the_append_lock(store) -> None:
+async def test_verification_runs_while_a_writer_locks_the_events_table(store) -> None:
     slug = await four_events(store)
     writer = await asyncpg.connect(store.database.url)
     reader = await asyncpg.connect(store.database.url)
     try:
         await reader.execute("SET lock_timeout = '2s'")  # a lock wait would fail, not hang
         async with writer.transaction():
-            await writer.execute(f"LOCK TABLE {EVENTS} IN EXCLUSIVE MODE")  # as appends do
+            await writer.execute(f"LOCK TABLE {EVENTS} IN EXCLUSIVE MODE")  # more than appends take
             result = await asyncio.wait_for(verify(reader, trainee_uuid(slug)), 30)
             everything = await asyncio.wait_for(verify(reader), 30)
         assert result.verified and everything.events >= 4

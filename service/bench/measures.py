@@ -14,6 +14,7 @@ DEFER_SHARE = 0.3
 REBUILD_RATE = VERIFY_RATE = 100_000  # events/s; the rebuild's --verify at least as fast
 CONCURRENT_WRITE_P99_MS = 100.0  # a write while a rebuild or a verification runs
 TARGET_CLIENTS = 16
+PROBE_DRIFT = 0.15  # the CPU probe at the end this close to the start: the machine held its speed
 
 
 def limit_row(clients: int, timed: Timed) -> Row:
@@ -117,6 +118,19 @@ def verify_row(events: int, seconds: float, verified: bool, raw_rate: float) -> 
                unit="events/s", ratio=rate / raw_rate if raw_rate else 0.0,
                ratio_to="raw SELECT", target=f">={VERIFY_RATE:,} events/s",
                met=verified and rate >= VERIFY_RATE)  # fmt: skip
+
+
+def probe_rows(start_ms: float, end_ms: float) -> list[Row]:
+    """The CPU probe at the bench's start and end: a run whose machine changed speed in
+    between (by more than PROBE_DRIFT) is flagged: its rates are not to be set beside another's."""
+    ratio = end_ms / start_ms if start_ms else 0.0
+    return [
+        Row(group="machine", name="CPU probe at the start (lower is faster)", value=start_ms,
+            unit="ms"),
+        Row(group="machine", name="CPU probe at the end", value=end_ms, unit="ms", ratio=ratio,
+            ratio_to="start", target=f"within {PROBE_DRIFT:.0%} of the start",
+            met=abs(ratio - 1) <= PROBE_DRIFT),
+    ]  # fmt: skip
 
 
 def server_rows(after_warmup: float, at_end: float, peak: float) -> list[Row]:

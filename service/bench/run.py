@@ -20,7 +20,7 @@ from service.database import Database
 from service.keyring import new_master_key
 
 Say = Callable[[str], None]
-GROUPS = ("limit", "writes", "reads", "rebuild", "history", "audit", "memory")
+GROUPS = ("machine", "limit", "writes", "reads", "rebuild", "history", "audit", "memory")
 
 
 def say(message: str) -> None:
@@ -97,12 +97,14 @@ def bench(options: Options, tell: Say = say) -> Report:
     with scratch as folder, fresh_database(options.database_url) as db:
         tell(f"fresh database ready ({kind})")
         about = asyncio.run(machine.describe(db.url, not options.database_url))
+        probe = machine.cpu_probe()
         postmaster = asyncio.run(procs.postmaster(db.url))
         seeded, rows, limits = offline_rows(db, postmaster, options, tell)
         if options.http:
             from service.bench.http import http_rows
 
             rows += http_rows(db, postmaster, seeded, limits, Path(folder), options, tell)
+        rows += measures.probe_rows(probe, machine.cpu_probe())
     rows.sort(key=lambda r: GROUPS.index(r.group))  # stable: each group keeps its order
     return Report(started_at=started.isoformat(timespec="seconds"),
                   seconds=round(time.perf_counter() - clock, 1), machine=about,

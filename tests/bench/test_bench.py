@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from service.bench import lua, report, wrk
+from service.bench import lua, measures, report, wrk
 from service.bench.limit import TABLE
 from service.bench.options import Options
 from service.bench.run import GROUPS, bench
@@ -34,7 +34,7 @@ def offline_report() -> report.Report:
 
 def test_the_offline_bench_measures_every_group_but_http(offline_report: report.Report) -> None:
     groups = {row.group for row in offline_report.rows}
-    assert groups == {"limit", "rebuild", "history", "audit", "memory"}
+    assert groups == {"machine", "limit", "rebuild", "history", "audit", "memory"}
     assert [r.group for r in offline_report.rows] == sorted(
         (r.group for r in offline_report.rows), key=GROUPS.index
     )
@@ -48,6 +48,21 @@ def test_the_limit_is_measured_at_each_concurrency(offline_report: report.Report
     limits = [row for row in offline_report.rows if row.group == "limit"]
     assert [row.clients for row in limits] == [1, 2]
     assert all(row.p50_ms is not None and row.p99_ms is not None for row in limits)
+
+
+def test_the_cpu_probe_at_the_end_is_set_against_the_one_at_the_start(
+    offline_report: report.Report,
+) -> None:
+    start, end = [row for row in offline_report.rows if row.group == "machine"]
+    assert start.unit == end.unit == "ms" and end.ratio_to == "start"
+    assert end.ratio == pytest.approx(end.value / start.value)
+    assert end.met == (abs(end.value / start.value - 1) <= measures.PROBE_DRIFT)
+
+
+def test_a_machine_that_changed_speed_is_flagged() -> None:
+    assert [row.met for row in measures.probe_rows(100.0, 112.0)] == [None, True]
+    assert [row.met for row in measures.probe_rows(100.0, 80.0)] == [None, False]
+    assert [row.met for row in measures.probe_rows(100.0, 130.0)] == [None, False]
 
 
 def test_the_rebuild_replays_at_least_the_events_asked_for(offline_report: report.Report) -> None:

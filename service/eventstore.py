@@ -58,7 +58,6 @@ class StateCodec:
     cls: type
     type: type[msgspec.Struct]
     decoder: msgspec.json.Decoder[Any]
-    names: tuple[str, ...]  # the event's attributes: the struct's first fields
     class_version: int
     layout: Layout | None = None  # where the opened personal fields go
     unsealed: tuple[str, ...] = ()  # the event's own personal fields: missing while sealed
@@ -73,8 +72,12 @@ class StateCodec:
         return typed if typed.class_version == self.class_version else None
 
     def attributes(self, typed: Any) -> dict[str, Any]:
-        """The event's attributes from its typed state."""
-        return dict(zip(self.names, msgspec.structs.astuple(typed), strict=False))
+        """The event's attributes from its typed state (its first fields, in their order)."""
+        found = msgspec.structs.asdict(typed)
+        del found["class_version"]
+        if self.layout is not None:
+            del found["envelope"]
+        return found
 
     def complete(self, attributes: dict[str, Any]) -> bool:
         """Whether no personal attribute of the event itself is still missing."""
@@ -110,7 +113,6 @@ def _make_codec(cls: type, name: str, sealed: bool) -> StateCodec:
         for field, hint in hints.items()
         if field not in _SKIPPED and typing.get_origin(hint) is not ClassVar
     ]
-    names = tuple(f[0] for f in fields)
     fields.append(("class_version", int, 1))
     if sealed:
         fields.append(("envelope", Envelope | None, None))
@@ -123,9 +125,9 @@ def _make_codec(cls: type, name: str, sealed: bool) -> StateCodec:
         msgspec.convert({}, made)  # prepares convert too (then fails: fields missing)
     version = getattr(cls, "class_version", 1)
     if not sealed:
-        return StateCodec(cls, made, decoder, names, version)
+        return StateCodec(cls, made, decoder, version)
     found = layout(cls, name)
-    return StateCodec(cls, made, decoder, names, version, found, tuple(sorted(unsealed)))
+    return StateCodec(cls, made, decoder, version, found, tuple(sorted(unsealed)))
 
 
 class StoredEventError(ValueError):

@@ -134,8 +134,8 @@ def http_rows(database: Database, postmaster: int | None, seeded: Seeded,
             bare_page, load = alternated(drive, BARE_PAGE, PAGE, reads, c)
             rows.append(measures.read_row(BARE_PAGE.title, c, bare_page, None))
             rows.append(measures.read_row(PAGE.title, c, load, bare_page, "bare page"))
-        # The writes start from a settled database, as the rebuilds do: a checkpoint set off
-        # by the WAL of what ran before would otherwise fall among them or not, by chance
+        # The writes start from a settled database, as the rebuilds do: a checkpoint forced by
+        # the WAL of what ran before fell among them in some runs and not in others
         say("vacuum, analyze, checkpoint before the writes")
         asyncio.run(offline.settle(database.url))
         for n, c in enumerate(levels):

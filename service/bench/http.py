@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import random
 import urllib.error
@@ -136,8 +135,7 @@ def http_rows(database: Database, postmaster: int | None, seeded: Seeded,
             rows.append(measures.read_row(PAGE.title, c, load, bare_page, "bare page"))
         # The writes start from a settled database, as the rebuilds do: a checkpoint forced by
         # the WAL of what ran before fell among them in some runs and not in others
-        say("vacuum, analyze, checkpoint before the writes")
-        asyncio.run(offline.settle(database.url))
+        offline.settle(database, say)
         for n, c in enumerate(levels):
             mine = shuffled[n :: len(levels)]  # trainees no other run defers
             bare, load = alternated(drive, bare_write(today), create(today), reads, c)

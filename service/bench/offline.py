@@ -10,7 +10,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -99,9 +99,15 @@ async def raw_read(url: str) -> tuple[int, float]:
         await conn.close()
 
 
-async def settle(url: str) -> None:
-    """Vacuum, analyze and checkpoint after seeding, so the timed runs start from a quiet
-    database with planner statistics, as a long-running one has."""
+def settle(database: Database, say: Callable[[str], None]) -> None:
+    """Vacuum, analyze and checkpoint, saying so, so that the timed step that follows starts
+    from a quiet database with planner statistics, as a long-running one has, and with no
+    checkpoint forced by the WAL of the steps before it falling among its runs."""
+    say("vacuum, analyze, checkpoint")
+    asyncio.run(_settle(database.url))
+
+
+async def _settle(url: str) -> None:
     conn = await asyncpg.connect(url)
     try:
         await conn.execute("VACUUM ANALYZE")

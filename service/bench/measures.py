@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 
 from service.bench.limit import Timed
@@ -79,6 +80,23 @@ def rebuild_rows(small: Rebuilt, large: Rebuilt, raw_rate: float) -> list[Row]:
     memory[1].ratio, memory[1].ratio_to = growth, f"at {small.events:,}"
     memory[1].target, memory[1].met = f"<={FLAT}x (flat)", growth <= FLAT
     return [speed, wall, *memory]
+
+
+def rebuild_cpu_row(command: str, run: Rebuilt, rate: int, cores: int | None = None) -> Row:
+    """The CPU a rebuild (or its verify) took, the command's with its replay processes' and,
+    on a local server, the database's, against what the target `rate` leaves on this machine's
+    cores: the events take events / rate seconds at that rate, and each core holds that many
+    CPU-seconds, for the command, the server and anything else together."""
+    cores = cores or len(os.sched_getaffinity(0))
+    if run.db_cpu_s is None:  # the server runs elsewhere: its CPU is not seen from here
+        return Row(group="rebuild", name=f"{command}, CPU of the command", value=run.cpu_s,
+                   unit="s")  # fmt: skip
+    budget = run.events / rate * cores
+    return Row(group="rebuild", value=run.cpu_s + run.db_cpu_s, unit="s",
+               name=f"{command}, CPU of the command + the database"
+               f" ({run.cpu_s:.1f} + {run.db_cpu_s:.1f} s)",
+               target=f"<={budget:.1f} s ({cores} cores at {rate:,}/s)",
+               met=run.cpu_s + run.db_cpu_s <= budget)  # fmt: skip
 
 
 def rebuild_verify_row(checked: Rebuilt, raw_rate: float) -> Row:

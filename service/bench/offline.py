@@ -10,6 +10,7 @@ import sys
 import tempfile
 import threading
 import time
+import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import asyncpg
 from domain.values import Actor
 from projections.trainee_view import trainee_row
 from service.audit.history import history, render_text
-from service.bench import trainees
+from service.bench import procs, trainees
 from service.bench.database import bench_master_keys
 from service.bench.seed import Seeded
 from service.database import Database
@@ -37,6 +38,8 @@ class Rebuilt:
     seconds: float  # the trainees read model, as the command reports it
     wall: float  # the whole command: start-up, every projection, exit
     peak_rss_mb: float
+    cpu_s: float = 0.0  # the command's CPU, its replay processes' included
+    db_cpu_s: float | None = None  # the local server's meanwhile (None: it runs elsewhere)
 
 
 _LAUNCHER = """
@@ -46,17 +49,30 @@ if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
 print(f"peak RSS {usage.ru_maxrss} KB")
+print(f"CPU {usage.ru_utime + usage.ru_stime:.3f} s")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 """Runs a command and prints its peak RSS. A process started straight from the bench would
 report the bench's own memory when that is larger: the kernel counts the memory of the process
 that forked it, as it was when the command started, in the command's peak. Forked from this
-small launcher instead, the command's peak is its own (its processes' included)."""
+small launcher instead, the command's peak is its own (its processes' included), and so is
+its CPU time (that of the processes it waited for included)."""
 _PEAK = re.compile(r"^peak RSS (\d+) KB$", re.MULTILINE)
+_CPU = re.compile(r"^CPU ([\d.]+) s$", re.MULTILINE)
 
 
-def measured(command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
-    """Run a command to its end: (its output, wall seconds, its own peak RSS in MB)."""
+@dataclass(frozen=True)
+class Measured:
+    """A command run to its end: what it printed, its wall clock, peak memory and CPU."""
+
+    text: str
+    wall: float
+    peak_rss_mb: float
+    cpu_s: float
+
+
+def measured(command: list[str], env: dict[str, str]) -> Measured:
+    """Run a command to its end: its output, wall seconds, own peak RSS in MB and CPU time."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         code = subprocess.call([sys.executable, "-c", _LAUNCHER, *command], env=env,
@@ -66,20 +82,26 @@ def measured(command: list[str], env: dict[str, str]) -> tuple[str, float, float
         text = out.read().decode(errors="replace")
     if code:
         raise RuntimeError(f"{' '.join(command[2:])} failed:\n{text}")
-    found = _PEAK.search(text)
-    return text, wall, int(found.group(1)) / 1024 if found else 0.0
+    peak, cpu = _PEAK.search(text), _CPU.search(text)
+    return Measured(text, wall, int(peak.group(1)) / 1024 if peak else 0.0,
+                    float(cpu.group(1)) if cpu else 0.0)  # fmt: skip
 
 
-def rebuild(database: Database, events: int, *, verify: bool = False) -> Rebuilt:
-    """Run `trainees projections rebuild` (or its --verify) as its own process, timing it and
-    its peak memory."""
+def rebuild(
+    database: Database, events: int, postmaster: int | None, *, verify: bool = False
+) -> Rebuilt:
+    """Run `trainees projections rebuild` (or its --verify) as its own process, timing it, its
+    peak memory, its CPU and, on a local server (its `postmaster`), the server's meanwhile."""
     env = {**os.environ, "DATABASE_URL": database.url}
     command = [sys.executable, "-m", "service.cli", "projections", "rebuild"]
     command += ["--verify"] if verify else []
-    text, wall, peak = measured(command, env)
-    found = _REPORTED.search(text)  # the command's own timing of the trainees read model
+    server = None if postmaster is None else procs.cpu_seconds(postmaster)
+    run = measured(command, env)
+    db_cpu = None if server is None else procs.cpu_seconds(typing.cast(int, postmaster)) - server
+    found = _REPORTED.search(run.text)  # the command's own timing of the trainees read model
     count = int(found.group(1).replace(",", "")) if found else events
-    return Rebuilt(count, float(found.group(2)) if found else wall, wall, peak)
+    seconds = float(found.group(2)) if found else run.wall
+    return Rebuilt(count, seconds, run.wall, run.peak_rss_mb, run.cpu_s, db_cpu)
 
 
 async def raw_read(url: str) -> tuple[int, float]:

@@ -40,37 +40,43 @@ def progress(what: str) -> seed.Progress:
     return show
 
 
-def _settled_rebuild(db: Database, seeded: Seeded, tell: Say) -> offline.Rebuilt:
+def _settled_rebuild(
+    db: Database, postmaster: int | None, seeded: Seeded, tell: Say
+) -> offline.Rebuilt:
     """A rebuild timed on a settled database: the seeding's own aftermath (autovacuum of the
     new events, a checkpoint of their WAL, and the full-page images that follow it) is not
     the rebuild's work, and the raw read it is set against is timed settled too."""
     offline.settle(db, tell)
     tell(f"rebuilding {seeded.events:,} events")
-    return offline.rebuild(db, seeded.events)
+    return offline.rebuild(db, seeded.events, postmaster)
 
 
-def _seed_and_rebuild(db: Database, options: Options, tell: Say) -> tuple[Seeded, list[Row]]:
+def _seed_and_rebuild(
+    db: Database, postmaster: int | None, options: Options, tell: Say
+) -> tuple[Seeded, list[Row]]:
     """Seed a quarter of the events and rebuild, then the rest and rebuild again."""
     seeded = asyncio.run(seed.providers(db.url, options.providers, date.today()))
     asyncio.run(seed.history_trainee(db.url, seeded, options.history_events))
     quarter = max(options.events // 4 - seeded.events, 1)
     asyncio.run(seed.events(db.url, seeded, quarter, progress("seeding events")))
-    small = _settled_rebuild(db, seeded, tell)
+    small = _settled_rebuild(db, postmaster, seeded, tell)
     rest = max(options.events - seeded.events, 1)
     asyncio.run(seed.events(db.url, seeded, rest, progress("seeding events")))
-    large = _settled_rebuild(db, seeded, tell)
+    large = _settled_rebuild(db, postmaster, seeded, tell)
     offline.settle(db, tell)
     rows, seconds = asyncio.run(offline.raw_read(db.url))
     raw = measures.raw_read_row(rows, seconds)
     tell(f"rebuild --verify of {seeded.events:,} events, with a write every 10 ms beside it")
     with offline.writing(db, seeded) as during_rebuild:
-        checked = offline.rebuild(db, seeded.events, verify=True)
+        checked = offline.rebuild(db, seeded.events, postmaster, verify=True)
     tell(f"verifying the hash chain of {seeded.events:,} events, with writes beside it")
     with offline.writing(db, seeded) as during_audit:
         audit = asyncio.run(offline.verify_time(db.url))
     return seeded, [
         raw, *measures.rebuild_rows(small, large, raw.value),
+        measures.rebuild_cpu_row("projections rebuild", large, measures.REBUILD_RATE),
         measures.rebuild_verify_row(checked, raw.value),
+        measures.rebuild_cpu_row("projections rebuild --verify", checked, measures.VERIFY_RATE),
         measures.concurrent_write_row("projections rebuild --verify", during_rebuild),
         measures.verify_row(*audit, raw.value),
         measures.concurrent_write_row("audit verify", during_audit),
@@ -81,7 +87,7 @@ def offline_rows(
     db: Database, postmaster: int | None, options: Options, tell: Say
 ) -> tuple[Seeded, list[Row], dict[int, limit.Timed]]:
     """Everything but HTTP: rebuilds, history, and the insert+commit limit."""
-    seeded, rows = _seed_and_rebuild(db, options, tell)
+    seeded, rows = _seed_and_rebuild(db, postmaster, options, tell)
     tell(f"history of a trainee with {options.history_events} events")
     count, times = offline.history_times(db, seeded.history_slug)
     rows.append(measures.history_row(count, times))

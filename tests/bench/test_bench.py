@@ -11,6 +11,7 @@ import pytest
 
 from service.bench import lua, measures, report, wrk
 from service.bench.limit import TABLE
+from service.bench.offline import Rebuilt
 from service.bench.options import Options
 from service.bench.run import GROUPS, bench
 from service.cli import main
@@ -70,6 +71,36 @@ def test_the_rebuild_replays_at_least_the_events_asked_for(offline_report: repor
     replayed = int(rebuild.name.split(", ")[1].split()[0].replace(",", ""))
     assert TINY.events <= replayed < TINY.events + 8  # whole trainees of 4 events each
     assert rebuild.ratio is not None and rebuild.met is not None
+
+
+def test_the_rebuilds_cpu_is_the_commands_and_the_databases(
+    offline_report: report.Report,
+) -> None:
+    rows = [r for r in offline_report.rows if ", CPU of the command" in r.name]
+    assert [r.name.split(",")[0] for r in rows] == [
+        "projections rebuild",
+        "projections rebuild --verify",
+    ]
+    for row in rows:
+        assert row.unit == "s" and row.value > 0
+        if row.target is not None:  # the server is local: its CPU is counted too
+            command, database = (float(n) for n in row.name[:-3].split("(")[1].split(" + "))
+            assert row.value == pytest.approx(command + database, abs=0.06)
+            assert command > 0 and database >= 0 and row.met is not None
+
+
+def test_the_rebuilds_cpu_is_set_against_what_the_target_leaves_on_the_cores() -> None:
+    def run(command: float, database: float | None) -> Any:
+        return Rebuilt(200_000, 4.0, 4.5, 50.0, cpu_s=command, db_cpu_s=database)
+
+    slow = measures.rebuild_cpu_row("projections rebuild", run(6.0, 4.0), 100_000, cores=2)
+    assert (slow.value, slow.met) == (10.0, False)
+    assert slow.target == "<=4.0 s (2 cores at 100,000/s)"
+    fast = measures.rebuild_cpu_row("projections rebuild", run(1.5, 2.0), 100_000, cores=2)
+    assert (fast.value, fast.met) == (3.5, True)
+    assert "(1.5 + 2.0 s)" in fast.name
+    elsewhere = measures.rebuild_cpu_row("projections rebuild", run(6.0, None), 100_000)
+    assert (elsewhere.value, elsewhere.target, elsewhere.met) == (6.0, None, None)
 
 
 def test_the_verification_checks_every_seeded_event(offline_report: report.Report) -> None:

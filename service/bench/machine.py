@@ -40,6 +40,11 @@ def _wrk() -> str:
         return "not installed"
 
 
+def cores() -> int:
+    """The machine's cores, as the report describes them and the rebuild's CPU budget counts."""
+    return os.cpu_count() or 1
+
+
 async def describe(url: str, embedded: bool) -> dict[str, str]:
     """CPU, cores, memory, OS, Python, PostgreSQL and wrk versions, and how busy it was."""
     conn = await asyncpg.connect(url)
@@ -49,7 +54,7 @@ async def describe(url: str, embedded: bool) -> dict[str, str]:
         await conn.close()
     return {
         "cpu": _cpu(),
-        "cores": str(os.cpu_count()),
+        "cores": str(cores()),
         "memory": _memory(),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),

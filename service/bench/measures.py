@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 
+from service.bench import machine
 from service.bench.limit import Timed
 from service.bench.offline import Rebuilt, Writes
 from service.bench.report import Row
@@ -87,7 +87,7 @@ def rebuild_cpu_row(command: str, run: Rebuilt, rate: int, cores: int | None = N
     on a local server, the database's, against what the target `rate` leaves on this machine's
     cores: the events take events / rate seconds at that rate, and each core holds that many
     CPU-seconds, for the command, the server and anything else together."""
-    cores = cores or len(os.sched_getaffinity(0))
+    cores = cores or machine.cores()
     if run.db_cpu_s is None:  # the server runs elsewhere: its CPU is not seen from here
         return Row(group="rebuild", name=f"{command}, CPU of the command", value=run.cpu_s,
                    unit="s")  # fmt: skip

@@ -10,7 +10,6 @@ import sys
 import tempfile
 import threading
 import time
-import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -95,9 +94,13 @@ def rebuild(
     env = {**os.environ, "DATABASE_URL": database.url}
     command = [sys.executable, "-m", "service.cli", "projections", "rebuild"]
     command += ["--verify"] if verify else []
-    server = None if postmaster is None else procs.cpu_seconds(postmaster)
-    run = measured(command, env)
-    db_cpu = None if server is None else procs.cpu_seconds(typing.cast(int, postmaster)) - server
+    db_cpu = None
+    if postmaster is None:  # the server runs elsewhere: its CPU is not seen from here
+        run = measured(command, env)
+    else:
+        before = procs.cpu_seconds(postmaster)
+        run = measured(command, env)
+        db_cpu = procs.cpu_seconds(postmaster) - before
     found = _REPORTED.search(run.text)  # the command's own timing of the trainees read model
     count = int(found.group(1).replace(",", "")) if found else events
     seconds = float(found.group(2)) if found else run.wall
